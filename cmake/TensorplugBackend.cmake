@@ -1,0 +1,26 @@
+# tensorplug_add_backend(<target> [OUTPUT_NAME <name>] [OUTPUT_DIRECTORY <dir>]
+#                        SOURCES <src>...)
+#
+# Builds a backend plugin: a MODULE library without the "lib" prefix, with
+# hidden visibility (only TP_EXPORT entries are exported), against the plugin
+# C ABI. By default it lands in the builtin backend directory next to the host
+# library, where the builtin name <name> finds it.
+function(tensorplug_add_backend target)
+  cmake_parse_arguments(ARG "" "OUTPUT_NAME;OUTPUT_DIRECTORY" "SOURCES" ${ARGN})
+  if(NOT ARG_OUTPUT_NAME)
+    set(ARG_OUTPUT_NAME ${target})
+  endif()
+  if(NOT ARG_OUTPUT_DIRECTORY)
+    set(ARG_OUTPUT_DIRECTORY ${TENSORPLUG_BACKEND_OUTPUT_DIR})
+  endif()
+  add_library(${target} MODULE ${ARG_SOURCES})
+  target_link_libraries(${target} PRIVATE tensorplug::plugin_api)
+  set_target_properties(${target} PROPERTIES
+    PREFIX ""
+    OUTPUT_NAME ${ARG_OUTPUT_NAME}
+    LIBRARY_OUTPUT_DIRECTORY ${ARG_OUTPUT_DIRECTORY}
+    C_VISIBILITY_PRESET hidden
+    CXX_VISIBILITY_PRESET hidden
+    VISIBILITY_INLINES_HIDDEN ON)
+  tensorplug_set_warnings(${target})
+endfunction()

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# One entry point for a fresh Debian 12 machine:
+#   scripts/bootstrap.sh main          install what is missing, build, run the main job
+#   scripts/bootstrap.sh test [PRESET] install what is missing, build, run every test
+# PRESET is a CMakePresets.json preset: "default" (the default) or "asan".
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$here"
+
+mode=${1:-main}
+preset=${2:-default}
+
+bash scripts/install-deps.sh
+
+jobs=$(nproc 2>/dev/null || echo 2)
+cmake --preset "$preset" >/dev/null
+cmake --build --preset "$preset" -j "$jobs"
+
+case "$mode" in
+  main)
+    # The main job. With no keras.json yet it is created with the defaults.
+    "build/$preset/bin/tensorplug" info
+    ;;
+  test)
+    ctest --preset "$preset" -j "$jobs"
+    ;;
+  *)
+    echo "usage: $0 main|test [preset]" >&2
+    exit 64
+    ;;
+esac
