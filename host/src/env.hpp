@@ -4,6 +4,8 @@
 #include <optional>
 #include <string>
 
+#include "tensorplug/export.hpp"
+
 namespace tensorplug::detail {
 
 /// Whether a variable may steer which code is loaded.
@@ -22,6 +24,6 @@ bool running_privileged();
 std::optional<std::string> get_env(const std::string& name, EnvTrust trust);
 
 /// For tests: pretend the process is privileged (or not).
-void set_privileged_for_testing(std::optional<bool> privileged);
+TENSORPLUG_API void set_privileged_for_testing(std::optional<bool> privileged);
 
 }  // namespace tensorplug::detail

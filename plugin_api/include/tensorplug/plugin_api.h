@@ -311,8 +311,8 @@ typedef struct tp_call_args {
 /**
  * What `function` returns: filled by the plugin into a caller-provided struct.
  * The caller calls `release(self)` exactly once when done; `call` may be used
- * any number of times before that, with any context of the same backend
- * instance that created it (rule TP_ABI_12).
+ * any number of times before that, always with the context that created it
+ * (rule TP_ABI_12).
  */
 typedef struct tp_callable {
   size_t struct_size;

@@ -1,0 +1,26 @@
+# Install rules and the CMake package: find_package(tensorplug) gives
+# tensorplug::tensorplug (the host library, for applications) and
+# tensorplug::plugin_api (the C ABI header, for plugin authors), plus
+# tensorplug_add_backend() for building plugins.
+include(CMakePackageConfigHelpers)
+set(TENSORPLUG_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/tensorplug)
+
+install(TARGETS tensorplug tensorplug_plugin_api tensorplug_cli
+  EXPORT tensorplugTargets
+  LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(DIRECTORY host/include/tensorplug plugin_api/include/tensorplug
+  DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(EXPORT tensorplugTargets NAMESPACE tensorplug::
+  DESTINATION ${TENSORPLUG_CMAKE_DIR})
+configure_package_config_file(cmake/tensorplugConfig.cmake.in
+  ${PROJECT_BINARY_DIR}/tensorplugConfig.cmake
+  INSTALL_DESTINATION ${TENSORPLUG_CMAKE_DIR})
+write_basic_package_version_file(${PROJECT_BINARY_DIR}/tensorplugConfigVersion.cmake
+  COMPATIBILITY SameMinorVersion)
+install(FILES
+  ${PROJECT_BINARY_DIR}/tensorplugConfig.cmake
+  ${PROJECT_BINARY_DIR}/tensorplugConfigVersion.cmake
+  cmake/TensorplugBackend.cmake cmake/TensorplugWarnings.cmake
+  DESTINATION ${TENSORPLUG_CMAKE_DIR})

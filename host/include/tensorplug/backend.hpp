@@ -1,0 +1,167 @@
+// The application API: load the backend the user chose and build and run
+// graphs on it, the way Keras's backend module is used.
+//
+//   auto backend = tensorplug::load_backend();      // keras.json + env
+//   auto x = backend.placeholder({-1, 3});
+//   auto w = backend.variable(tensorplug::Array::of<float>({3}, {1, 2, 3}));
+//   auto f = backend.function({x}, {x + w});
+//   auto out = f({input});
+//
+// Every object (Tensor, Function) keeps its backend, and so the plugin
+// library, alive for as long as it exists. A Backend and the objects made
+// from it are used by one thread at a time; load one Backend per thread for
+// parallel work.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <tensorplug/plugin_api.h>
+
+#include "tensorplug/array.hpp"
+#include "tensorplug/config.hpp"
+#include "tensorplug/export.hpp"
+#include "tensorplug/inspect.hpp"
+#include "tensorplug/resolve.hpp"
+
+namespace tensorplug {
+
+namespace detail {
+class Instance;
+struct TensorHandle;
+struct CallableHandle;
+}  // namespace detail
+
+struct TENSORPLUG_API LoadOptions {
+  ConfigOptions config;
+  ResolveOptions resolve;
+  /// Log Keras's `Using <name> backend.` at info level on success.
+  bool announce = true;
+};
+
+/// An API version, major.minor.
+struct TENSORPLUG_API ApiVersion {
+  unsigned major = 0;
+  unsigned minor = 0;
+  std::string str() const;
+};
+
+/// The version this host speaks (TP_API_VERSION_MAJOR.MINOR).
+TENSORPLUG_API ApiVersion host_api_version();
+
+class Backend;
+
+/// A symbolic or stateful tensor living in a backend.
+class TENSORPLUG_API Tensor {
+ public:
+  Tensor() = default;
+  explicit operator bool() const { return handle_ != nullptr; }
+  /// The backend's opaque handle (borrowed; valid while this Tensor lives).
+  ::tp_tensor* raw() const;
+  /// The name given at creation, or empty.
+  const std::string& name() const;
+
+ private:
+  friend class Backend;
+  friend class detail::Instance;
+  explicit Tensor(std::shared_ptr<detail::TensorHandle> handle)
+      : handle_(std::move(handle)) {}
+  std::shared_ptr<detail::TensorHandle> handle_;
+  friend TENSORPLUG_API Tensor operator+(const Tensor&, const Tensor&);
+  friend TENSORPLUG_API Tensor operator-(const Tensor&, const Tensor&);
+  friend TENSORPLUG_API Tensor operator*(const Tensor&, const Tensor&);
+  friend TENSORPLUG_API Tensor operator/(const Tensor&, const Tensor&);
+  friend TENSORPLUG_API Tensor operator-(const Tensor&);
+};
+
+/// Elementwise ops through the backend's optional entries (NotProvidedError
+/// when the backend lacks them).
+TENSORPLUG_API Tensor operator+(const Tensor& a, const Tensor& b);
+TENSORPLUG_API Tensor operator-(const Tensor& a, const Tensor& b);
+TENSORPLUG_API Tensor operator*(const Tensor& a, const Tensor& b);
+TENSORPLUG_API Tensor operator/(const Tensor& a, const Tensor& b);
+TENSORPLUG_API Tensor operator-(const Tensor& a);
+
+/// A compiled callable: inputs -> outputs, then updates.
+class TENSORPLUG_API Function {
+ public:
+  Function() = default;
+  /// Runs once. `inputs` must match the function's placeholders in number,
+  /// dtype and shape; throws PluginError with the backend's message.
+  std::vector<Array> operator()(const std::vector<Array>& inputs) const;
+  std::size_t num_inputs() const;
+  std::size_t num_outputs() const;
+
+ private:
+  friend class Backend;
+  explicit Function(std::shared_ptr<detail::CallableHandle> handle)
+      : handle_(std::move(handle)) {}
+  std::shared_ptr<detail::CallableHandle> handle_;
+};
+
+/// A loaded, version-checked, initialised backend.
+class TENSORPLUG_API Backend {
+ public:
+  /// The name it was resolved from (`reference`, `my_package.my_module`, or
+  /// the file path).
+  const std::string& name() const;
+  const std::filesystem::path& library_path() const;
+  /// Where it was found: "builtin", "TENSORPLUG_PATH", "application", ...
+  const std::string& origin() const;
+  /// The negotiated API version and the plugin's self-description.
+  ApiVersion api_version() const;
+  const std::string& description() const;
+  /// The settings its context carries.
+  const Settings& settings() const;
+  /// What validation found (entries present, optional entries provided).
+  const LibraryReport& report() const;
+  /// Whether an entry (Keras name) is exported.
+  bool provides(std::string_view entry) const;
+
+  /// Keras `placeholder`: -1 (TP_DIM_UNKNOWN) marks an unknown dimension;
+  /// no dtype means floatx.
+  Tensor placeholder(const std::vector<std::int64_t>& shape,
+                     std::optional<DLDataType> dtype = std::nullopt,
+                     const std::string& name = {}) const;
+  /// Keras `variable`: a stateful tensor initialised with a copy of `value`.
+  Tensor variable(const Array& value, const std::string& name = {}) const;
+  /// Keras `function`.
+  Function function(const std::vector<Tensor>& inputs,
+                    const std::vector<Tensor>& outputs,
+                    const std::vector<std::pair<Tensor, Tensor>>& updates = {},
+                    const std::string& name = {}) const;
+  /// Keras `get_value` / `set_value` (optional entries).
+  Array get_value(const Tensor& variable) const;
+  void set_value(const Tensor& variable, const Array& value) const;
+
+ private:
+  friend TENSORPLUG_API Backend load_backend_at(const Resolution&,
+                                                const Settings&,
+                                                const LoadOptions&);
+  explicit Backend(std::shared_ptr<detail::Instance> instance)
+      : instance_(std::move(instance)) {}
+  std::shared_ptr<detail::Instance> instance_;
+};
+
+/// The backend the configuration names (keras.json, then KERAS_BACKEND).
+/// Throws ConfigError, BackendNotFoundError, InvalidBackendError,
+/// IncompatibleVersionError or LoadError.
+TENSORPLUG_API Backend load_backend(const LoadOptions& options = {});
+
+/// A backend by name (builtin or dotted module path); the other settings
+/// still come from the configuration.
+TENSORPLUG_API Backend load_backend(std::string_view name,
+                                    const LoadOptions& options = {});
+
+/// Validates, loads, negotiates and initialises an already resolved library
+/// with the given settings.
+TENSORPLUG_API Backend load_backend_at(const Resolution& resolution,
+                                       const Settings& settings,
+                                       const LoadOptions& options = {});
+
+}  // namespace tensorplug

@@ -1,0 +1,63 @@
+// Function: running a compiled callable on concrete arrays.
+#include <fmt/format.h>
+
+#include "load/instance.hpp"
+#include "tensorplug/backend.hpp"
+#include "tensorplug/errors.hpp"
+
+namespace tensorplug {
+
+std::size_t Function::num_inputs() const {
+  return handle_ ? handle_->num_inputs : 0;
+}
+std::size_t Function::num_outputs() const {
+  return handle_ ? handle_->num_outputs : 0;
+}
+
+std::vector<Array> Function::operator()(
+    const std::vector<Array>& inputs) const {
+  if (!handle_) throw std::invalid_argument("calling an empty Function");
+  auto& h = *handle_;
+  std::vector<DLTensor> views;
+  views.reserve(inputs.size());
+  for (const auto& a : inputs) views.push_back(a.view());
+  std::vector<const DLTensor*> pointers;
+  for (const auto& v : views) pointers.push_back(&v);
+  std::vector<DLManagedTensor*> outs(h.num_outputs, nullptr);
+
+  tp_call_args args{};
+  args.struct_size = sizeof(args);
+  args.num_inputs = pointers.size();
+  args.inputs = pointers.data();
+  args.num_outputs = outs.size();
+  args.outputs = outs.data();
+  tp_error error = detail::make_error();
+  const tp_status status =
+      h.callable.call(&h.callable, h.instance->context(), &args, &error);
+  if (status != TP_OK) {
+    for (auto* m : outs) {  // a plugin should leave none; free any it did
+      if (m && m->deleter) m->deleter(m);
+    }
+    h.instance->check(status, error, "function call");
+  } else if (error.release) {
+    error.release(&error);
+  }
+  std::vector<Array> result;
+  result.reserve(outs.size());
+  for (std::size_t i = 0; i < outs.size(); ++i) {
+    if (outs[i] == nullptr) {
+      for (std::size_t j = i + 1; j < outs.size(); ++j) {
+        if (outs[j] && outs[j]->deleter) outs[j]->deleter(outs[j]);
+      }
+      throw PluginError(
+          TP_ERROR_INTERNAL,
+          fmt::format("Backend `{}`, `function call`: returned TP_OK but "
+                      "left output {} empty (rule TP_ABI_11)",
+                      h.instance->name, i));
+    }
+    result.push_back(Array::adopt(outs[i]));
+  }
+  return result;
+}
+
+}  // namespace tensorplug

@@ -1,0 +1,50 @@
+// A loaded plugin library and its resolved entries (not public).
+#pragma once
+
+#include <tensorplug/plugin_api.h>
+
+#include <boost/dll/shared_library.hpp>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "tensorplug/inspect.hpp"
+
+namespace tensorplug::detail {
+
+/// Function pointers to every entry this host knows; null when not exported.
+struct EntryTable {
+  tp_negotiate_version_fn* negotiate_version = nullptr;
+#define TP_ENTRY_FIELD_(name, type) type* name = nullptr;
+  TP_REQUIRED_ENTRIES(TP_ENTRY_FIELD_)
+  TP_OPTIONAL_ENTRIES(TP_ENTRY_FIELD_)
+#undef TP_ENTRY_FIELD_
+};
+
+/// Move-only owner of an OS library handle. Whoever holds a
+/// shared_ptr<const LoadedLibrary> keeps the code mapped, which is why every
+/// object that came from a plugin holds one (directly or through its
+/// backend instance).
+class LoadedLibrary {
+ public:
+  /// Validates `file` (inspect_library) and refuses it before loading when
+  /// invalid; then loads it with immediate binding and local symbols and
+  /// resolves every entry. Throws InvalidBackendError or LoadError.
+  static std::shared_ptr<const LoadedLibrary> open(
+      const std::filesystem::path& file, const std::string& name);
+
+  const EntryTable& entries() const { return entries_; }
+  const LibraryReport& report() const { return report_; }
+  const std::filesystem::path& path() const { return report_.file; }
+
+  LoadedLibrary(const LoadedLibrary&) = delete;
+  LoadedLibrary& operator=(const LoadedLibrary&) = delete;
+
+ private:
+  LoadedLibrary() = default;
+  boost::dll::shared_library library_;
+  EntryTable entries_;
+  LibraryReport report_;
+};
+
+}  // namespace tensorplug::detail

@@ -1,0 +1,112 @@
+// Where backends are looked for: the builtin directory next to the host
+// library, and the ordered search roots for dotted module paths.
+#include <algorithm>
+#include <boost/dll/runtime_symbol_info.hpp>
+#include <system_error>
+
+#include "env.hpp"
+#include "log_internal.hpp"
+#include "tensorplug/resolve.hpp"
+
+#ifndef TENSORPLUG_BACKEND_SUBDIR
+#define TENSORPLUG_BACKEND_SUBDIR "tensorplug/backends"
+#endif
+
+namespace tensorplug {
+namespace fs = std::filesystem;
+
+fs::path builtin_backend_dir(const ResolveOptions& options) {
+  if (options.builtin_dir) return *options.builtin_dir;
+  static const fs::path dir = [] {
+    std::error_code ec;
+    // The directory of the module holding this very function: the host
+    // library, wherever it was installed or relocated to.
+    const fs::path self = boost::dll::this_line_location(ec);
+    if (ec) {
+      detail::log().warn(
+          "cannot locate the tensorplug library on disk ({}); builtin "
+          "backends are unavailable",
+          ec.message());
+      return fs::path();
+    }
+    return (self.parent_path() / TENSORPLUG_BACKEND_SUBDIR).lexically_normal();
+  }();
+  return dir;
+}
+
+std::vector<std::string> builtin_backend_names(const ResolveOptions& options) {
+  std::vector<std::string> names;
+  const fs::path dir = builtin_backend_dir(options);
+  if (dir.empty()) return names;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end;
+       it.increment(ec)) {
+    const fs::path& p = it->path();
+    if (p.extension() != library_suffix()) continue;
+    std::error_code ec2;
+    if (!it->is_regular_file(ec2)) continue;
+    std::string stem = p.stem().string();
+    if (check_backend_name(stem).empty() &&
+        stem.find('.') == std::string::npos) {
+      names.push_back(std::move(stem));
+    }
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::vector<SearchRoot> search_roots(const ResolveOptions& options) {
+  std::vector<SearchRoot> roots;
+  bool from_env = false;
+  if (options.use_environment) {
+    if (auto value = detail::get_env(options.path_env,
+                                     detail::EnvTrust::kNamesCodePath)) {
+#if defined(_WIN32)
+      const char sep = ';';
+#else
+      const char sep = ':';
+#endif
+      std::size_t start = 0;
+      while (start <= value->size()) {
+        std::size_t end = value->find(sep, start);
+        if (end == std::string::npos) end = value->size();
+        const std::string entry = value->substr(start, end - start);
+        start = end + 1;
+        if (entry.empty()) continue;  // never the current directory
+        fs::path p(entry);
+        if (!p.is_absolute()) {
+          detail::log().warn(
+              "ignoring relative entry `{}` in {}: search roots must be "
+              "absolute (the current directory is never searched)",
+              entry, options.path_env);
+          continue;
+        }
+        roots.push_back({p.lexically_normal(), options.path_env});
+        from_env = true;
+      }
+    }
+  }
+  if (!from_env) roots.push_back({fs::path(), options.path_env});
+  bool from_app = false;
+  for (const auto& p : options.search_roots) {
+    if (!p.is_absolute()) {
+      detail::log().warn(
+          "ignoring relative application search root `{}`: search roots must "
+          "be absolute",
+          p.string());
+      continue;
+    }
+    roots.push_back({p.lexically_normal(), "application"});
+    from_app = true;
+  }
+  if (!from_app) roots.push_back({fs::path(), "application"});
+  if (options.config_dir) {
+    roots.push_back({(*options.config_dir / "backends").lexically_normal(),
+                     "config directory"});
+  } else {
+    roots.push_back({fs::path(), "config directory"});
+  }
+  return roots;
+}
+
+}  // namespace tensorplug
