@@ -2,9 +2,11 @@
 #                        SOURCES <src>...)
 #
 # Builds a backend plugin: a MODULE library without the "lib" prefix, with
-# hidden visibility (only TP_EXPORT entries are exported), against the plugin
-# C ABI. By default it lands in the builtin backend directory next to the host
-# library, where the builtin name <name> finds it.
+# hidden visibility and, with GNU-compatible linkers, a version script that
+# exports the tp_* entries and nothing else (rule TP_ABI_5), against the
+# plugin C ABI. By default it lands in the builtin backend directory next to
+# the host library, where the builtin name <name> finds it.
+set(TENSORPLUG_EXPORTS_MAP ${CMAKE_CURRENT_LIST_DIR}/tensorplug_exports.map)
 function(tensorplug_add_backend target)
   cmake_parse_arguments(ARG "" "OUTPUT_NAME;OUTPUT_DIRECTORY" "SOURCES" ${ARGN})
   if(NOT ARG_OUTPUT_NAME)
@@ -22,5 +24,11 @@ function(tensorplug_add_backend target)
     C_VISIBILITY_PRESET hidden
     CXX_VISIBILITY_PRESET hidden
     VISIBILITY_INLINES_HIDDEN ON)
+  if(CMAKE_SYSTEM_NAME MATCHES "Linux|FreeBSD|Android")
+    target_link_options(${target} PRIVATE
+      "LINKER:--version-script=${TENSORPLUG_EXPORTS_MAP}")
+    set_property(TARGET ${target} APPEND PROPERTY
+      LINK_DEPENDS ${TENSORPLUG_EXPORTS_MAP})
+  endif()
   tensorplug_set_warnings(${target})
 endfunction()

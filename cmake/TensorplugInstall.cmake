@@ -23,4 +23,12 @@ install(FILES
   ${PROJECT_BINARY_DIR}/tensorplugConfig.cmake
   ${PROJECT_BINARY_DIR}/tensorplugConfigVersion.cmake
   cmake/TensorplugBackend.cmake cmake/TensorplugWarnings.cmake
+  cmake/tensorplug_exports.map
   DESTINATION ${TENSORPLUG_CMAKE_DIR})
+
+# The builtin backends, in the directory the host looks in (relative to the
+# installed host library, so the install tree can be moved).
+foreach(backend IN LISTS TENSORPLUG_BUILTIN_BACKENDS)
+  install(TARGETS ${backend}
+    LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}/${TENSORPLUG_BACKEND_SUBDIR})
+endforeach()

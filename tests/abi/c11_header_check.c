@@ -4,7 +4,8 @@
 #define TP_PLUGIN_DECLARE_ENTRIES
 #include <tensorplug/plugin_api.h>
 
-#define TP_C_SIZE(type) size_t tp_c11_sizeof_##type(void);              \
+#define TP_C_SIZE(type)              \
+  size_t tp_c11_sizeof_##type(void); \
   size_t tp_c11_sizeof_##type(void) { return sizeof(type); }
 
 TP_C_SIZE(tp_error)

@@ -28,12 +28,18 @@ inline constexpr DLDataType uint8{kDLUInt, 8, 1};
 
 template <class T>
 constexpr DLDataType of() {
-  if constexpr (std::is_same_v<T, float>) return float32;
-  else if constexpr (std::is_same_v<T, double>) return float64;
-  else if constexpr (std::is_same_v<T, std::int32_t>) return int32;
-  else if constexpr (std::is_same_v<T, std::int64_t>) return int64;
-  else if constexpr (std::is_same_v<T, std::uint8_t>) return uint8;
-  else static_assert(sizeof(T) == 0, "no DLPack dtype for this type");
+  if constexpr (std::is_same_v<T, float>)
+    return float32;
+  else if constexpr (std::is_same_v<T, double>)
+    return float64;
+  else if constexpr (std::is_same_v<T, std::int32_t>)
+    return int32;
+  else if constexpr (std::is_same_v<T, std::int64_t>)
+    return int64;
+  else if constexpr (std::is_same_v<T, std::uint8_t>)
+    return uint8;
+  else
+    static_assert(sizeof(T) == 0, "no DLPack dtype for this type");
 }
 
 constexpr bool equal(DLDataType a, DLDataType b) {
@@ -54,10 +60,9 @@ class TENSORPLUG_API Array {
   static Array of(std::vector<std::int64_t> shape, std::span<const T> values) {
     Array a(std::move(shape), dtype::of<T>());
     if (values.size() != a.size()) {
-      throw std::invalid_argument("Array::of: " +
-                                  std::to_string(values.size()) +
-                                  " values for " + std::to_string(a.size()) +
-                                  " elements");
+      throw std::invalid_argument(
+          "Array::of: " + std::to_string(values.size()) + " values for " +
+          std::to_string(a.size()) + " elements");
     }
     std::memcpy(a.bytes_.data(), values.data(), a.bytes_.size());
     return a;

@@ -12,24 +12,38 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "tensorplug/export.hpp"
 
 namespace tensorplug {
 
-/// Where an effective setting came from.
+/// Where an effective setting (or the configuration directory) came from.
 struct TENSORPLUG_API Source {
-  enum class Kind { kDefault, kFile, kEnvironment, kRuntime };
+  /// kApplication and kFallback only occur in Config::dir_source.
+  enum class Kind {
+    kDefault,
+    kFile,
+    kEnvironment,
+    kRuntime,
+    kApplication,  ///< ConfigOptions::config_dir
+    kFallback,     ///< per-user fallback directory; detail says why
+  };
   Kind kind = Kind::kDefault;
-  /// The file path (kFile), the variable name (kEnvironment), or empty.
+  /// The file path (kFile), the variable name (kEnvironment), the reason
+  /// (kFallback), "ConfigOptions::config_dir" (kApplication), or empty.
   std::string detail;
 
   /// "default", "file /home/u/.keras/keras.json", "environment KERAS_BACKEND",
-  /// "set at run time".
+  /// "set at run time", "application via ConfigOptions::config_dir",
+  /// "per-user fallback: the home directory /home/u is not writable".
   std::string describe() const;
-  /// "default", "file", "environment", "runtime" (for --json).
+  /// "default", "file", "environment", "runtime", "application", "fallback"
+  /// (for --json).
   std::string_view kind_name() const;
+
+  friend bool operator==(const Source&, const Source&) = default;
 };
 
 enum class FloatX { kFloat16, kFloat32, kFloat64 };
@@ -69,7 +83,9 @@ struct TENSORPLUG_API ConfigOptions {
   /// Prefix of the environment variables: "<prefix>_HOME",
   /// "<prefix>_BACKEND". Default "KERAS".
   std::string env_prefix = "KERAS";
-  /// Consult environment variables at all (off for fully isolated apps).
+  /// Consult <prefix>_HOME and <prefix>_BACKEND at all (off for fully
+  /// isolated apps). HOME, TMPDIR and XDG_RUNTIME_DIR still locate the home
+  /// directory and the per-user fallback.
   bool use_environment = true;
   /// Write keras.json with the defaults when it is missing.
   bool write_default_file = true;
@@ -80,7 +96,9 @@ struct TENSORPLUG_API ConfigOptions {
 /// The result of reading the configuration.
 struct TENSORPLUG_API Config {
   Settings settings;
-  /// The directory in use and its keras.json.
+  /// The directory in use and its keras.json. Both are empty when no
+  /// directory could be used (a refused per-user fallback; dir_source says
+  /// why): the settings are then the defaults plus the environment.
   std::filesystem::path dir;
   std::filesystem::path file;
   /// Where `dir` came from (default ~/.keras, environment KERAS_HOME, the
@@ -89,6 +107,9 @@ struct TENSORPLUG_API Config {
   bool file_existed = false;
   /// True when this call created keras.json with the defaults.
   bool file_written = false;
+  /// Keys of keras.json tensorplug does not use, with their values as JSON
+  /// text, in file order. They are kept (and warned about), never an error.
+  std::vector<std::pair<std::string, std::string>> unknown_keys;
   /// Warnings already logged (unknown keys, legacy keys, unwritable dir, ...).
   std::vector<std::string> warnings;
 };
@@ -98,7 +119,8 @@ struct TENSORPLUG_API Config {
 TENSORPLUG_API Config load_config(const ConfigOptions& options = {});
 
 /// The directory load_config() would use, without touching the file system
-/// beyond what finding it needs. Throws ConfigError.
+/// beyond what finding it needs (it creates nothing). Returns an empty path
+/// when the per-user fallback exists but is refused. Throws ConfigError.
 TENSORPLUG_API std::filesystem::path config_dir(
     const ConfigOptions& options = {}, Source* source = nullptr);
 

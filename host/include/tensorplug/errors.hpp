@@ -13,12 +13,12 @@ namespace tensorplug {
 /// Exit codes of the `tensorplug` tool, one per error family.
 enum class ExitCode : int {
   kSuccess = 0,
-  kConfig = 2,              ///< keras.json or a setting is unusable
-  kNotFound = 3,            ///< no backend of that name was found
-  kInvalidBackend = 4,      ///< missing entries, not a library, wrong arch
-  kIncompatibleVersion = 5, ///< API version refused
-  kLoadFailure = 6,         ///< the OS or the plugin failed to load/init
-  kUsage = 64,              ///< bad command line
+  kConfig = 2,               ///< keras.json or a setting is unusable
+  kNotFound = 3,             ///< no backend of that name was found
+  kInvalidBackend = 4,       ///< missing entries, not a library, wrong arch
+  kIncompatibleVersion = 5,  ///< API version refused
+  kLoadFailure = 6,          ///< the OS or the plugin failed to load/init
+  kUsage = 64,               ///< bad command line
 };
 
 /// Base of every error tensorplug raises; `what()` is the full message.

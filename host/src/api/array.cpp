@@ -7,11 +7,11 @@
 namespace tensorplug {
 
 std::string dtype::name(DLDataType type) {
-  const char* base = type.code == kDLFloat   ? "float"
-                     : type.code == kDLInt   ? "int"
-                     : type.code == kDLUInt  ? "uint"
+  const char* base = type.code == kDLFloat    ? "float"
+                     : type.code == kDLInt    ? "int"
+                     : type.code == kDLUInt   ? "uint"
                      : type.code == kDLBfloat ? "bfloat"
-                                             : "code";
+                                              : "code";
   std::string out = fmt::format("{}{}", base, type.bits);
   if (type.code != kDLFloat && type.code != kDLInt && type.code != kDLUInt &&
       type.code != kDLBfloat) {
@@ -64,9 +64,9 @@ DLTensor Array::view() const {
 
 Array Array::copy_of(const DLTensor& t) {
   if (t.device.device_type != kDLCPU) {
-    throw std::invalid_argument(fmt::format(
-        "Array::copy_of: tensor is on device type {}, not the CPU",
-        static_cast<int>(t.device.device_type)));
+    throw std::invalid_argument(
+        fmt::format("Array::copy_of: tensor is on device type {}, not the CPU",
+                    static_cast<int>(t.device.device_type)));
   }
   if (t.ndim < 0 || (t.ndim > 0 && t.shape == nullptr)) {
     throw std::invalid_argument("Array::copy_of: invalid shape");

@@ -12,7 +12,11 @@ namespace {
 Backend load_named(std::string_view name, const std::string& name_source,
                    const Config& config, const LoadOptions& options) {
   ResolveOptions resolve = options.resolve;
-  if (!resolve.config_dir) resolve.config_dir = config.dir;
+  // No usable configuration directory means no `<config dir>/backends`
+  // root (never a relative one).
+  if (!resolve.config_dir && !config.dir.empty()) {
+    resolve.config_dir = config.dir;
+  }
   if (resolve.name_source.empty()) resolve.name_source = name_source;
   const Resolution resolution = resolve_backend(name, resolve);
   return load_backend_at(resolution, config.settings, options);
@@ -32,8 +36,7 @@ Backend load_backend_at(const Resolution& resolution, const Settings& settings,
 Backend load_backend(const LoadOptions& options) {
   const Config config = load_config(options.config);
   const auto& backend = config.settings.backend;
-  return load_named(backend.value, backend.source.describe(), config,
-                    options);
+  return load_named(backend.value, backend.source.describe(), config, options);
 }
 
 Backend load_backend(std::string_view name, const LoadOptions& options) {

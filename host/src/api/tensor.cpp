@@ -27,23 +27,23 @@ const std::shared_ptr<detail::Instance>& instance_of(
 
 }  // namespace
 
-#define TENSORPLUG_BINARY_OPERATOR_(symbol, entry)                          \
-  Tensor operator symbol(const Tensor& a, const Tensor& b) {                \
-    const auto& inst = instance_of(a.handle_, #entry);                      \
-    instance_of(b.handle_, #entry);                                         \
-    if (a.handle_->instance != b.handle_->instance) {                       \
-      throw std::invalid_argument(                                          \
-          "`" #entry "`: the operands come from different backends");       \
-    }                                                                       \
-    inst->require(reinterpret_cast<const void*>(inst->entries().entry),     \
-                  #entry);                                                  \
-    tp_tensor* out = nullptr;                                               \
-    tp_error error = detail::make_error();                                  \
-    inst->check(inst->entries().entry(inst->context(), a.raw(), b.raw(),    \
-                                      &out, &error),                        \
-                error, #entry);                                             \
-    return Tensor(std::shared_ptr<detail::TensorHandle>(                    \
-        new detail::TensorHandle{inst, out, {}}));                          \
+#define TENSORPLUG_BINARY_OPERATOR_(symbol, entry)                             \
+  Tensor operator symbol(const Tensor& a, const Tensor& b) {                   \
+    const auto& inst = instance_of(a.handle_, #entry);                         \
+    instance_of(b.handle_, #entry);                                            \
+    if (a.handle_->instance != b.handle_->instance) {                          \
+      throw std::invalid_argument(                                             \
+          "`" #entry "`: the operands come from different backends");          \
+    }                                                                          \
+    inst->require(reinterpret_cast<const void*>(inst->entries().entry),        \
+                  #entry);                                                     \
+    tp_tensor* out = nullptr;                                                  \
+    tp_error error = detail::make_error();                                     \
+    inst->check(inst->entries().entry(inst->context(), a.raw(), b.raw(), &out, \
+                                      &error),                                 \
+                error, #entry);                                                \
+    return Tensor(std::shared_ptr<detail::TensorHandle>(                       \
+        new detail::TensorHandle{inst, out, {}}));                             \
   }
 TENSORPLUG_BINARY_OPERATOR_(+, add)
 TENSORPLUG_BINARY_OPERATOR_(-, subtract)

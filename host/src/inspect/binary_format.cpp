@@ -85,16 +85,26 @@ class FileReader {
 
 std::string_view machine_name(unsigned machine) {
   switch (machine) {
-    case 3: return "x86 (i386)";
-    case 40: return "ARM (32-bit)";
-    case 62: return "x86_64";
-    case 183: return "AArch64";
-    case 243: return "RISC-V";
-    case 8: return "MIPS";
-    case 20: return "PowerPC";
-    case 21: return "PowerPC64";
-    case 22: return "s390";
-    default: return "unknown";
+    case 3:
+      return "x86 (i386)";
+    case 40:
+      return "ARM (32-bit)";
+    case 62:
+      return "x86_64";
+    case 183:
+      return "AArch64";
+    case 243:
+      return "RISC-V";
+    case 8:
+      return "MIPS";
+    case 20:
+      return "PowerPC";
+    case 21:
+      return "PowerPC64";
+    case 22:
+      return "s390";
+    default:
+      return "unknown";
   }
 }
 
@@ -210,9 +220,10 @@ std::string check_elf(FileReader& in, std::uint64_t size,
     }
     if ((s.sh_type == SHT_SYMTAB || s.sh_type == SHT_DYNSYM) &&
         s.sh_size % sizeof(Sym) != 0) {
-      return fmt::format("its symbol table (section {}) has a size of {} "
-                         "bytes, not a multiple of {}",
-                         i, s.sh_size, sizeof(Sym));
+      return fmt::format(
+          "its symbol table (section {}) has a size of {} "
+          "bytes, not a multiple of {}",
+          i, s.sh_size, sizeof(Sym));
     }
   }
   return {};
@@ -282,19 +293,21 @@ std::string check_binary_format(const std::filesystem::path& file) {
   std::uint32_t m32 = 0;
   std::memcpy(&m32, magic.data(), 4);
   const bool macho = size >= 4 && (m32 == 0xfeedface || m32 == 0xfeedfacf ||
-                                    m32 == 0xcefaedfe || m32 == 0xcffaedfe ||
-                                    m32 == 0xcafebabe || m32 == 0xbebafeca);
+                                   m32 == 0xcefaedfe || m32 == 0xcffaedfe ||
+                                   m32 == 0xcafebabe || m32 == 0xbebafeca);
 #ifdef TENSORPLUG_NATIVE_ELF
   if (elf) return check_elf(in, size, head.data(), head_size);
   if (pe) {
-    return fmt::format("it is a Windows PE/COFF file; this process loads ELF "
-                       "shared libraries ({})",
-                       native_platform_name());
+    return fmt::format(
+        "it is a Windows PE/COFF file; this process loads ELF "
+        "shared libraries ({})",
+        native_platform_name());
   }
   if (macho) {
-    return fmt::format("it is a macOS Mach-O file; this process loads ELF "
-                       "shared libraries ({})",
-                       native_platform_name());
+    return fmt::format(
+        "it is a macOS Mach-O file; this process loads ELF "
+        "shared libraries ({})",
+        native_platform_name());
   }
   return fmt::format("it is not a shared library (no ELF header; {} bytes)",
                      size);

@@ -9,25 +9,37 @@
 namespace tensorplug::detail {
 namespace {
 
-void log_from_plugin(void* user_data, tp_log_level level,
-                     const char* message) {
+void log_from_plugin(void* user_data, tp_log_level level, const char* message) {
   const auto* self = static_cast<const Instance*>(user_data);
   const char* text = message ? message : "(null message)";
   const std::string& who = self ? self->name : std::string("?");
   switch (level) {
-    case TP_LOG_TRACE: log().trace("[{}] {}", who, text); break;
-    case TP_LOG_DEBUG: log().debug("[{}] {}", who, text); break;
-    case TP_LOG_INFO: log().info("[{}] {}", who, text); break;
-    case TP_LOG_WARN: log().warn("[{}] {}", who, text); break;
-    default: log().error("[{}] {}", who, text); break;
+    case TP_LOG_TRACE:
+      log().trace("[{}] {}", who, text);
+      break;
+    case TP_LOG_DEBUG:
+      log().debug("[{}] {}", who, text);
+      break;
+    case TP_LOG_INFO:
+      log().info("[{}] {}", who, text);
+      break;
+    case TP_LOG_WARN:
+      log().warn("[{}] {}", who, text);
+      break;
+    default:
+      log().error("[{}] {}", who, text);
+      break;
   }
 }
 
 DLDataType floatx_dtype(FloatX f) {
   switch (f) {
-    case FloatX::kFloat16: return {kDLFloat, 16, 1};
-    case FloatX::kFloat64: return {kDLFloat, 64, 1};
-    default: return {kDLFloat, 32, 1};
+    case FloatX::kFloat16:
+      return {kDLFloat, 16, 1};
+    case FloatX::kFloat64:
+      return {kDLFloat, 64, 1};
+    default:
+      return {kDLFloat, 32, 1};
   }
 }
 

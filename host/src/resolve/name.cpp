@@ -26,8 +26,8 @@ std::string check_backend_name(std::string_view name) {
   while (true) {
     const std::size_t dot = name.find('.', start);
     const std::string_view part = name.substr(
-        start, dot == std::string_view::npos ? std::string_view::npos
-                                             : dot - start);
+        start,
+        dot == std::string_view::npos ? std::string_view::npos : dot - start);
     if (part.empty()) {
       return fmt::format(
           "component {} is empty (names are identifiers joined by single "

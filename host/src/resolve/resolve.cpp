@@ -6,12 +6,12 @@
 #include <array>
 #include <system_error>
 
+#include "config/suggest.hpp"
+#include "config/values.hpp"
 #include "log_internal.hpp"
 #include "resolve/trust.hpp"
 #include "tensorplug/errors.hpp"
 #include "tensorplug/resolve.hpp"
-#include "config/suggest.hpp"
-#include "config/values.hpp"
 
 namespace tensorplug {
 namespace fs = std::filesystem;
@@ -19,7 +19,7 @@ namespace {
 
 /// Backends Keras knows that have no native tensorplug plugin.
 constexpr std::array<std::string_view, 8> kKerasOnly = {
-    "tensorflow", "theano", "cntk",  "jax",
+    "tensorflow", "theano",   "cntk",  "jax",
     "numpy",      "openvino", "mxnet", "torch"};
 
 /// The name with control characters escaped, so a message shows them.
@@ -76,8 +76,8 @@ std::string tried_lines(const std::vector<Candidate>& tried) {
     if (c.path.empty()) {
       out += fmt::format("\n  [{}] {}", c.origin, c.outcome);
     } else {
-      out += fmt::format("\n  [{}] {}: {}", c.origin, c.path.string(),
-                         c.outcome);
+      out +=
+          fmt::format("\n  [{}] {}: {}", c.origin, c.path.string(), c.outcome);
     }
   }
   return out;
@@ -90,21 +90,22 @@ Resolution resolve_backend(std::string_view requested,
   const std::string name(detail::trim(requested));
   if (auto why = check_backend_name(name); !why.empty()) {
     throw BackendNotFoundError(fmt::format("Invalid backend name `{}`{}: {}.",
-                                           printable(name),
-                                           from_where(options), why));
+                                           printable(name), from_where(options),
+                                           why));
   }
   Resolution result;
   result.name = name;
 
   const fs::path builtin_dir = builtin_backend_dir(options);
-  const auto builtins = builtin_backend_names(options);
   const bool dotted = name.find('.') != std::string::npos;
   if (!dotted && !builtin_dir.empty()) {
-    Candidate c{builtin_dir / (name + std::string(library_suffix())),
-                "builtin", {}};
+    Candidate c{
+        builtin_dir / (name + std::string(library_suffix())), "builtin", {}};
     const bool ok = accept(builtin_dir, c.path, options, c);
-    detail::log().debug("resolve `{}`: {} [builtin]: {}", name,
-                        c.path.string(), c.outcome);
+    if (detail::log().should_log(spdlog::level::debug)) {
+      detail::log().debug("resolve `{}`: {} [builtin]: {}", name,
+                          c.path.string(), c.outcome);
+    }
     result.tried.push_back(c);
     if (ok) {
       result.kind = Resolution::Kind::kBuiltin;
@@ -125,7 +126,8 @@ Resolution resolve_backend(std::string_view requested,
         "backend (Python Keras will then fail to import it), or\n"
         "  - give the application its own configuration directory "
         "(KERAS_HOME or ConfigOptions::config_dir).",
-        name, from_where(options), installed_list(builtins)));
+        name, from_where(options),
+        installed_list(builtin_backend_names(options))));
   }
 
   // A dotted module path (or an undotted name that is not a builtin).
@@ -133,8 +135,8 @@ Resolution resolve_backend(std::string_view requested,
   std::size_t start = 0;
   while (true) {
     const std::size_t dot = name.find('.', start);
-    relative /= name.substr(start, dot == std::string::npos ? dot
-                                                             : dot - start);
+    relative /=
+        name.substr(start, dot == std::string::npos ? dot : dot - start);
     if (dot == std::string::npos) break;
     start = dot + 1;
   }
@@ -151,8 +153,10 @@ Resolution resolve_backend(std::string_view requested,
           root.path / dir_part / ("lib" + leaf + suffix)}) {
       Candidate c{file.lexically_normal(), root.origin, {}};
       const bool ok = accept(root.path, c.path, options, c);
-      detail::log().debug("resolve `{}`: {} [{}]: {}", name, c.path.string(),
-                          c.origin, c.outcome);
+      if (detail::log().should_log(spdlog::level::debug)) {
+        detail::log().debug("resolve `{}`: {} [{}]: {}", name, c.path.string(),
+                            c.origin, c.outcome);
+      }
       result.tried.push_back(c);
       if (ok) {
         result.kind = Resolution::Kind::kModulePath;
@@ -163,9 +167,11 @@ Resolution resolve_backend(std::string_view requested,
     }
   }
 
+  // Listing the builtin directory is left to the error path: resolution
+  // itself never needs it.
+  const auto builtins = builtin_backend_names(options);
   std::string hint;
-  const std::vector<std::string_view> choices(builtins.begin(),
-                                              builtins.end());
+  const std::vector<std::string_view> choices(builtins.begin(), builtins.end());
   if (auto near = detail::suggest_key(name, choices)) {
     hint = fmt::format(" Did you mean `{}`?", *near);
   }

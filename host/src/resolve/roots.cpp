@@ -100,7 +100,7 @@ std::vector<SearchRoot> search_roots(const ResolveOptions& options) {
     from_app = true;
   }
   if (!from_app) roots.push_back({fs::path(), "application"});
-  if (options.config_dir) {
+  if (options.config_dir && options.config_dir->is_absolute()) {
     roots.push_back({(*options.config_dir / "backends").lexically_normal(),
                      "config directory"});
   } else {

@@ -244,7 +244,8 @@ constexpr std::size_t element_size(DLDataType dt) noexcept {
 /* ------------------------------------------------------------------------ */
 
 /**
- * The number of elements of a shape, or nothing when a size is negative
+ * The number of elements of a shape (`ndim` sizes at `shape`, borrowed for
+ * the call), or nothing when a size is negative
  * (including TP_DIM_UNKNOWN), `ndim` is negative, `shape` is NULL with
  * ndim > 0, or the count (or the byte size of `element_bytes`-byte elements)
  * overflows size_t. A scalar (ndim 0) has one element.

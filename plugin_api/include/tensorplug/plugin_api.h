@@ -44,6 +44,9 @@
  *   is released through the release function named at that field.
  * - No C++ type, exception or allocator crosses the boundary: memory is freed
  *   by the side that allocated it, through a function pointer that side gave.
+ * - Those function pointers (`tp_error.release`, a `DLManagedTensor`'s
+ *   `deleter`, `tp_callable.release`) point into the plugin: the host calls
+ *   every one of them before it unloads the library.
  *
  * Errors
  * ------
@@ -96,7 +99,8 @@ extern "C" {
 /* Struct sizes                                                              */
 /* ------------------------------------------------------------------------ */
 
-/** Size of a struct up to and including `last_field`, as frozen for a version. */
+/** Size of a struct up to and including `last_field`, as frozen for a version.
+ */
 #define TP_STRUCT_SIZE(struct_type, last_field) \
   (offsetof(struct_type, last_field) + sizeof(((struct_type*)0)->last_field))
 
@@ -167,7 +171,11 @@ typedef struct tp_negotiate_args {
   size_t struct_size;
   /** The highest version the host supports. */
   tp_version host_max;
-  /** out: the version the plugin implements and will speak. */
+  /**
+   * out: the version the plugin implements and will speak. The host sets
+   * `plugin_version.struct_size` before the call (as it does for every
+   * struct embedded in a struct it passes); the plugin fills the rest.
+   */
   tp_version plugin_version;
   /**
    * out: a static, NUL-terminated name/description of the backend
@@ -201,7 +209,7 @@ typedef enum tp_log_level {
  * `tp_context.log_user_data`.
  */
 typedef void tp_log_fn(void* user_data, tp_log_level level,
-                          const char* message);
+                       const char* message);
 
 /**
  * Created, filled and owned by the host; lives from before `tp_context_init`
@@ -347,21 +355,21 @@ typedef struct tp_callable {
 
 /** Version declaration (required, rule TP_ABI_2). Runs before anything else. */
 typedef tp_status tp_negotiate_version_fn(tp_negotiate_args* args,
-                                             tp_error* error);
+                                          tp_error* error);
 #define TP_ENTRY_NEGOTIATE_VERSION "tp_negotiate_version"
 
 /** Required: a symbolic input. out `*out` belongs to the context. */
 typedef tp_status tp_placeholder_fn(tp_context* context,
-                                       const tp_placeholder_args* args,
-                                       tp_tensor** out, tp_error* error);
+                                    const tp_placeholder_args* args,
+                                    tp_tensor** out, tp_error* error);
 /** Required: a stateful tensor. out `*out` belongs to the context. */
 typedef tp_status tp_variable_fn(tp_context* context,
-                                    const tp_variable_args* args,
-                                    tp_tensor** out, tp_error* error);
+                                 const tp_variable_args* args, tp_tensor** out,
+                                 tp_error* error);
 /** Required: compile a callable. out `*out` is filled (struct_size preset). */
 typedef tp_status tp_function_fn(tp_context* context,
-                                    const tp_function_args* args,
-                                    tp_callable* out, tp_error* error);
+                                 const tp_function_args* args, tp_callable* out,
+                                 tp_error* error);
 
 /** Optional: set up `context->backend_state`. Called once after negotiation. */
 typedef tp_status tp_context_init_fn(tp_context* context, tp_error* error);
@@ -371,40 +379,40 @@ typedef void tp_context_shutdown_fn(tp_context* context);
 typedef void tp_tensor_release_fn(tp_context* context, tp_tensor* tensor);
 /** Optional: the value of a variable. out `*out`: owned by the caller. */
 typedef tp_status tp_get_value_fn(tp_context* context,
-                                     const tp_tensor* variable,
-                                     DLManagedTensor** out, tp_error* error);
+                                  const tp_tensor* variable,
+                                  DLManagedTensor** out, tp_error* error);
 /** Optional: assign a value (borrowed for the call) to a variable. */
 typedef tp_status tp_set_value_fn(tp_context* context, tp_tensor* variable,
-                                     const DLTensor* value, tp_error* error);
+                                  const DLTensor* value, tp_error* error);
 
 /** Signature of every elementwise binary op (add, subtract, ...). */
 typedef tp_status tp_binary_op_fn(tp_context* context, const tp_tensor* a,
-                                     const tp_tensor* b, tp_tensor** out,
-                                     tp_error* error);
+                                  const tp_tensor* b, tp_tensor** out,
+                                  tp_error* error);
 /** Signature of every elementwise unary op (negative, relu, ...). */
 typedef tp_status tp_unary_op_fn(tp_context* context, const tp_tensor* x,
-                                    tp_tensor** out, tp_error* error);
+                                 tp_tensor** out, tp_error* error);
 
 /**
  * X-macros listing every entry this version knows, as
  * X(keras_name, signature_typedef). The exported symbol is "tp_" keras_name.
  */
-#define TP_REQUIRED_ENTRIES(X)    \
+#define TP_REQUIRED_ENTRIES(X)      \
   X(placeholder, tp_placeholder_fn) \
   X(variable, tp_variable_fn)       \
   X(function, tp_function_fn)
 
-#define TP_LIFECYCLE_ENTRIES(X)                \
+#define TP_LIFECYCLE_ENTRIES(X)               \
   X(context_init, tp_context_init_fn)         \
   X(context_shutdown, tp_context_shutdown_fn) \
   X(tensor_release, tp_tensor_release_fn)     \
   X(get_value, tp_get_value_fn)               \
   X(set_value, tp_set_value_fn)
 
-#define TP_BINARY_OPS(X)                                              \
-  X(add, tp_binary_op_fn)                                             \
-  X(subtract, tp_binary_op_fn)                                        \
-  X(multiply, tp_binary_op_fn)                                        \
+#define TP_BINARY_OPS(X)       \
+  X(add, tp_binary_op_fn)      \
+  X(subtract, tp_binary_op_fn) \
+  X(multiply, tp_binary_op_fn) \
   X(divide, tp_binary_op_fn)
 
 #define TP_UNARY_OPS(X) X(negative, tp_unary_op_fn)

@@ -42,8 +42,7 @@ static_assert(TP_CALL_ARGS_STRUCT_SIZE == 40);
 static_assert(TP_CALLABLE_STRUCT_SIZE == 32);
 #endif
 
-TEST_CASE("Field offsets of the context are frozen for this version",
-          "[abi]") {
+TEST_CASE("Field offsets of the context are frozen for this version", "[abi]") {
 #if UINTPTR_MAX == 0xffffffffffffffffu
   CHECK(offsetof(tp_context, api_version) == 8);
   CHECK(offsetof(tp_context, floatx) == 24);

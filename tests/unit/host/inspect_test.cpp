@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "fixture_paths.hpp"
-#include "tensorplug/inspect.hpp"
 #include "temp_dir.hpp"
+#include "tensorplug/inspect.hpp"
 
 using tensorplug::inspect_library;
 namespace fs = std::filesystem;
@@ -27,9 +27,10 @@ void write_all(const fs::path& p, const std::vector<char>& bytes) {
 }
 }  // namespace
 
-TEST_CASE("A valid plugin's export table lists every required entry and the "
-          "version declaration",
-          "[inspect]") {
+TEST_CASE(
+    "A valid plugin's export table lists every required entry and the "
+    "version declaration",
+    "[inspect]") {
   const auto report = inspect_library(fixtures::kValid);
   CHECK(report.is_library);
   CHECK(report.valid());
@@ -45,9 +46,10 @@ TEST_CASE("A valid plugin's export table lists every required entry and the "
   }
 }
 
-TEST_CASE("A plugin missing all three required entries is reported with every "
-          "one of them and the file in one message",
-          "[inspect]") {
+TEST_CASE(
+    "A plugin missing all three required entries is reported with every "
+    "one of them and the file in one message",
+    "[inspect]") {
   const auto report = inspect_library(fixtures::kMissingRequired);
   CHECK(report.is_library);
   CHECK_FALSE(report.valid());
@@ -133,8 +135,8 @@ TEST_CASE("Corrupted copies of a real plugin never crash the inspector",
       if (rng() % 2) {
         pos = rng() % 64;
       } else {
-        pos = bytes.size() - 1 - rng() % std::min<std::size_t>(bytes.size(),
-                                                                 2048);
+        pos = bytes.size() - 1 -
+              rng() % std::min<std::size_t>(bytes.size(), 2048);
       }
       bytes[pos] = static_cast<char>(rng());
     }

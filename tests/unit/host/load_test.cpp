@@ -6,10 +6,10 @@
 #include <filesystem>
 
 #include "fixture_paths.hpp"
+#include "temp_dir.hpp"
 #include "tensorplug/backend.hpp"
 #include "tensorplug/errors.hpp"
 #include "tensorplug/log.hpp"
-#include "temp_dir.hpp"
 
 using namespace tensorplug;
 namespace fs = std::filesystem;
@@ -68,10 +68,12 @@ TEST_CASE("A refused plugin's code never runs, not even its constructors",
   }
 }
 
-TEST_CASE("A backend missing all three entries is refused with one message "
-          "naming them all",
-          "[load]") {
-  const std::string m = failure<InvalidBackendError>(fixtures::kMissingRequired);
+TEST_CASE(
+    "A backend missing all three entries is refused with one message "
+    "naming them all",
+    "[load]") {
+  const std::string m =
+      failure<InvalidBackendError>(fixtures::kMissingRequired);
   CHECK_THAT(m, Catch::Contains("`placeholder`, `variable`, `function`"));
   CHECK_THAT(m, Catch::Contains(fixtures::kMissingRequired));
   try {
@@ -81,9 +83,10 @@ TEST_CASE("A backend missing all three entries is refused with one message "
   }
 }
 
-TEST_CASE("A plugin of a future major version is refused naming both "
-          "versions",
-          "[load]") {
+TEST_CASE(
+    "A plugin of a future major version is refused naming both "
+    "versions",
+    "[load]") {
   const std::string m =
       failure<IncompatibleVersionError>(fixtures::kFutureMajor);
   CHECK_THAT(m, Catch::Contains("99.0"));
@@ -92,9 +95,10 @@ TEST_CASE("A plugin of a future major version is refused naming both "
   CHECK_FALSE(is_loaded(fixtures::kFutureMajor));
 }
 
-TEST_CASE("An initialisation failure keeps the plugin's message and unloads "
-          "it",
-          "[load]") {
+TEST_CASE(
+    "An initialisation failure keeps the plugin's message and unloads "
+    "it",
+    "[load]") {
   const std::string m = failure<LoadError>(fixtures::kInitFails);
   CHECK_THAT(m, Catch::Contains(fixtures::kInitFailsMessage));
   CHECK_FALSE(is_loaded(fixtures::kInitFails));
@@ -108,8 +112,7 @@ TEST_CASE("A missing dependency fails at load with the system's message",
   CHECK_FALSE(is_loaded(fixtures::kAbsentDep));
 }
 
-TEST_CASE("Files that are not libraries are refused before loading",
-          "[load]") {
+TEST_CASE("Files that are not libraries are refused before loading", "[load]") {
   for (const char* path : {fixtures::kNotALibrary, fixtures::kEmpty,
                            fixtures::kTruncated, fixtures::kWrongArch}) {
     SECTION(path) {
@@ -153,9 +156,10 @@ TEST_CASE("An op the backend does not export is a typed error naming it",
   CHECK_FALSE(backend.provides("add"));
 }
 
-TEST_CASE("The reference backend computes a function with updates through "
-          "the C++ API",
-          "[load]") {
+TEST_CASE(
+    "The reference backend computes a function with updates through "
+    "the C++ API",
+    "[load]") {
   LoadOptions options;
   options.announce = false;
   auto backend = load_backend_at(resolve_backend("reference"),
@@ -192,8 +196,7 @@ TEST_CASE("The reference backend computes a function with updates through "
   }
 }
 
-TEST_CASE("The configured backend is loaded through load_backend()",
-          "[load]") {
+TEST_CASE("The configured backend is loaded through load_backend()", "[load]") {
   TempDir home;
   LoadOptions options;
   options.config.config_dir = home.path();
@@ -202,9 +205,8 @@ TEST_CASE("The configured backend is loaded through load_backend()",
   std::vector<std::string> messages;
   const LogLevel level = log_level();
   set_log_level(LogLevel::kInfo);
-  set_log_handler([&](LogLevel, std::string_view m) {
-    messages.emplace_back(m);
-  });
+  set_log_handler(
+      [&](LogLevel, std::string_view m) { messages.emplace_back(m); });
   SECTION("the default is the reference backend, announced as Keras does") {
     auto backend = load_backend(options);
     CHECK(backend.name() == "reference");

@@ -6,9 +6,9 @@
 
 #include "env.hpp"
 #include "fixture_paths.hpp"
+#include "temp_dir.hpp"
 #include "tensorplug/errors.hpp"
 #include "tensorplug/resolve.hpp"
-#include "temp_dir.hpp"
 
 using namespace tensorplug;
 namespace fs = std::filesystem;
@@ -63,9 +63,8 @@ TEST_CASE("A dotted module path maps to a library under a search root",
   }
   SECTION("TENSORPLUG_PATH roots come first, then the application's") {
     TempDir empty;
-    EnvGuard path("TENSORPLUG_PATH",
-                  "::" + empty.path().string() + ":" + fixtures::kRoot +
-                      ":relative/dir");
+    EnvGuard path("TENSORPLUG_PATH", "::" + empty.path().string() + ":" +
+                                         fixtures::kRoot + ":relative/dir");
     options.use_environment = true;
     options.search_roots = {empty.path()};
     const auto r = resolve_backend("my_package.my_module", options);
@@ -91,9 +90,8 @@ TEST_CASE("Names that could leave their root are refused as invalid",
           "[resolve]") {
   auto options = isolated();
   options.search_roots = {fixtures::kRoot};
-  for (const char* name :
-       {"my_package..x", "../x", "/abs/x", "a/b", "a\\b", ".x", "x.", "",
-        "1abc", "a.b-c", "a. b"}) {
+  for (const char* name : {"my_package..x", "../x", "/abs/x", "a/b", "a\\b",
+                           ".x", "x.", "", "1abc", "a.b-c", "a. b"}) {
     SECTION(std::string("name '") + name + "'") {
       const std::string message = not_found_message(name, options);
       CHECK_THAT(message, Catch::Contains("Invalid backend name"));
@@ -131,11 +129,12 @@ TEST_CASE("A name that is not found lists every path tried with its origin",
   CHECK_THAT(m, Catch::Contains("reference"));
 }
 
-TEST_CASE("Keras backends without a native plugin are 'not installed' with "
-          "the fixes",
-          "[resolve]") {
-  for (const char* name : {"tensorflow", "theano", "cntk", "jax", "numpy",
-                           "openvino", "mxnet"}) {
+TEST_CASE(
+    "Keras backends without a native plugin are 'not installed' with "
+    "the fixes",
+    "[resolve]") {
+  for (const char* name :
+       {"tensorflow", "theano", "cntk", "jax", "numpy", "openvino", "mxnet"}) {
     SECTION(name) {
       const std::string m = not_found_message(name, isolated());
       CHECK_THAT(m, Catch::Contains("is not installed"));
@@ -155,9 +154,10 @@ TEST_CASE("A near miss of a builtin name gets a suggestion", "[resolve]") {
              !Catch::Contains("Did you mean"));
 }
 
-TEST_CASE("Libraries other users can write to are refused unless the "
-          "application opts out",
-          "[resolve]") {
+TEST_CASE(
+    "Libraries other users can write to are refused unless the "
+    "application opts out",
+    "[resolve]") {
   TempDir root;
   fs::create_directories(root / "pkg");
   fs::copy_file(fixtures::kMyModule, root / "pkg" / "mod.so");

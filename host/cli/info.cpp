@@ -1,0 +1,294 @@
+// `tensorplug info`: the effective configuration, where each setting came
+// from, and the configured backend, loaded the way an application loads it.
+#include <fmt/format.h>
+
+#include <memory>
+#include <optional>
+#include <system_error>
+
+#include "commands.hpp"
+#include "output.hpp"
+#include "tensorplug/backend.hpp"
+#include "tensorplug/config.hpp"
+#include "tensorplug/inspect.hpp"
+#include "tensorplug/resolve.hpp"
+
+namespace tensorplug::cli {
+namespace {
+
+struct InfoOptions {
+  bool json = false;
+};
+
+/// Everything `info` learnt, step by step; later steps are empty when an
+/// earlier one failed.
+struct InfoState {
+  std::optional<Config> config;
+  /// Known even when the configuration could not be read.
+  std::filesystem::path dir;
+  std::filesystem::path file;
+  std::optional<Source> dir_source;
+  ResolveOptions resolve;
+  std::vector<SearchRoot> roots;
+  std::filesystem::path builtin_dir;
+  std::vector<std::string> builtins;
+  std::optional<Resolution> resolution;
+  std::optional<LibraryReport> report;
+  std::optional<ApiVersion> api_version;
+  std::string description;
+  std::optional<Failure> failure;
+};
+
+/// Configuration -> resolution -> validation -> loading, as load_backend()
+/// does, but keeping each step's result for the output.
+InfoState gather() {
+  InfoState s;
+  try {
+    s.config = load_config();
+    s.dir = s.config->dir;
+    s.file = s.config->file;
+    s.dir_source = s.config->dir_source;
+  } catch (...) {
+    s.failure = capture_failure(std::current_exception());
+    try {
+      Source source;
+      s.dir = config_dir({}, &source);
+      s.dir_source = source;
+      if (!s.dir.empty()) s.file = s.dir / "keras.json";
+    } catch (...) {
+      // The error already captured says why.
+    }
+  }
+  // An unusable directory is no search root (never a relative `backends`).
+  if (!s.dir.empty()) s.resolve.config_dir = s.dir;
+  s.roots = search_roots(s.resolve);
+  s.builtin_dir = builtin_backend_dir(s.resolve);
+  s.builtins = builtin_backend_names(s.resolve);
+  if (!s.config) return s;
+
+  try {
+    const Settings& settings = s.config->settings;
+    s.resolve.name_source = settings.backend.source.describe();
+    s.resolution = resolve_backend(settings.backend.value, s.resolve);
+    // Validate first: an invalid library is refused with one message and
+    // never loaded.
+    s.report = inspect_library(s.resolution->library);
+    if (!s.report->valid()) throw InvalidBackendError(s.report->problems());
+    LoadOptions load;
+    load.resolve = s.resolve;
+    load.announce = true;  // Keras's `Using <name> backend.`
+    const Backend backend = load_backend_at(*s.resolution, settings, load);
+    s.api_version = backend.api_version();
+    s.description = backend.description();
+  } catch (...) {
+    s.failure = capture_failure(std::current_exception());
+  }
+  return s;
+}
+
+std::string file_note(const InfoState& s) {
+  if (!s.config) return "unusable (see the error)";
+  if (s.config->file_written) return "created with the defaults";
+  if (s.config->file_existed) return "read";
+  return "not present; defaults in memory";
+}
+
+std::string render_human(const InfoState& s, const Style& style) {
+  Report r;
+  r.section("Configuration");
+  r.row("directory", s.dir.empty() ? "none" : s.dir.string(),
+        s.dir_source ? s.dir_source->describe() : std::string());
+  if (!s.dir.empty()) {
+    r.row("file", s.file.string(), file_note(s),
+          s.config ? Tone::kPlain : Tone::kBad);
+  }
+  if (s.config && !s.config->unknown_keys.empty()) {
+    std::vector<std::string> keys;
+    for (const auto& [key, value] : s.config->unknown_keys) {
+      keys.push_back(key);
+    }
+    r.row("unknown keys", join_or(keys), "kept, not used");
+  }
+
+  r.section("Settings");
+  if (!s.config) {
+    r.row("settings", "unavailable", "the configuration could not be read",
+          Tone::kBad);
+  } else {
+    const Settings& st = s.config->settings;
+    r.row("backend", st.backend.value, st.backend.source.describe());
+    r.row("floatx", std::string(to_string(st.floatx.value)),
+          st.floatx.source.describe());
+    r.row("epsilon", format_epsilon(st.epsilon.value),
+          st.epsilon.source.describe());
+    r.row("image_data_format",
+          std::string(to_string(st.image_data_format.value)),
+          st.image_data_format.source.describe());
+  }
+
+  if (s.config) {
+    r.section("Backend");
+    r.row("name", s.config->settings.backend.value);
+    if (s.resolution) {
+      r.row("origin", s.resolution->origin);
+      r.row("library", s.resolution->library.string());
+    } else {
+      r.row("library", "not found", "", Tone::kBad);
+    }
+    if (s.report) {
+      const LibraryReport& rep = *s.report;
+      if (!rep.is_library) {
+        r.row("format", "not a usable library", rep.format_error, Tone::kBad);
+      } else {
+        r.row("required entries", join_or(rep.required_present),
+              rep.required_missing.empty() ? "all present" : "");
+        if (!rep.required_missing.empty()) {
+          r.row("missing entries", join_or(rep.required_missing), "",
+                Tone::kBad);
+        }
+        r.row("version declaration",
+              rep.has_version_declaration ? "present" : "missing", "",
+              rep.has_version_declaration ? Tone::kPlain : Tone::kBad);
+        r.row("optional entries", join_or(rep.optional_provided));
+        if (!rep.unknown_entries.empty()) {
+          r.row("unknown tp_ entries", join_or(rep.unknown_entries), "",
+                Tone::kDim);
+        }
+      }
+    }
+    const std::string host = host_api_version().str();
+    if (s.api_version) {
+      r.row("API version", s.api_version->str(),
+            fmt::format("host speaks {}", host));
+      r.row("description",
+            s.description.empty() ? "(none given)" : s.description);
+      r.row("status", "loaded and initialised", "", Tone::kGood);
+    } else {
+      r.row("API version", "not negotiated",
+            fmt::format("host speaks {}", host), Tone::kDim);
+      r.row("status", "not loaded (see the error)", "", Tone::kBad);
+    }
+  }
+
+  r.section("Builtin backends");
+  r.row("directory",
+        s.builtin_dir.empty() ? "unknown" : s.builtin_dir.string());
+  r.row("installed", join_or(s.builtins));
+
+  r.section("Search roots (dotted module paths, in order)");
+  for (const auto& root : s.roots) {
+    if (root.path.empty()) {
+      r.row(root.origin, "not set", "", Tone::kDim);
+    } else {
+      r.row(root.origin, root.path.string());
+    }
+  }
+  return r.render(style);
+}
+
+boost::json::value render_json(const InfoState& s) {
+  boost::json::object out;
+  out["settings"] = s.config
+                        ? boost::json::value(json_settings(s.config->settings))
+                        : boost::json::value(nullptr);
+
+  boost::json::object config;
+  config["dir"] = json_path_or_null(s.dir);
+  config["file"] = json_path_or_null(s.file);
+  config["source"] = s.dir_source
+                         ? boost::json::value(json_source(*s.dir_source))
+                         : boost::json::value(nullptr);
+  if (s.config) {
+    config["existed"] = s.config->file_existed;
+  } else {
+    std::error_code ec;
+    config["existed"] = !s.file.empty() && std::filesystem::exists(s.file, ec);
+  }
+  config["created"] = s.config && s.config->file_written;
+  boost::json::object unknown;
+  boost::json::array warnings;
+  if (s.config) {
+    for (const auto& [key, text] : s.config->unknown_keys) {
+      boost::system::error_code ec;
+      boost::json::value value = boost::json::parse(text, ec);
+      unknown[key] =
+          ec ? boost::json::value(boost::json::string(text)) : std::move(value);
+    }
+    for (const auto& warning : s.config->warnings) {
+      warnings.emplace_back(warning);
+    }
+  }
+  config["unknown_keys"] = std::move(unknown);
+  config["warnings"] = std::move(warnings);
+  out["config"] = std::move(config);
+
+  if (s.config) {
+    boost::json::object b;
+    b["name"] = s.config->settings.backend.value;
+    b["origin"] = s.resolution ? json_string_or_null(s.resolution->origin)
+                               : boost::json::value(nullptr);
+    b["library"] = s.resolution ? json_path_or_null(s.resolution->library)
+                                : boost::json::value(nullptr);
+    b["loaded"] = s.api_version.has_value();
+    b["api_version"] = s.api_version ? boost::json::value(s.api_version->str())
+                                     : boost::json::value(nullptr);
+    b["host_api_version"] = host_api_version().str();
+    b["description"] = s.api_version ? json_string_or_null(s.description)
+                                     : boost::json::value(nullptr);
+    if (s.report) {
+      b["is_library"] = s.report->is_library;
+      b["format_error"] = json_string_or_null(s.report->format_error);
+      add_json_entries(b, *s.report);
+    } else {
+      b["is_library"] = nullptr;
+      b["format_error"] = nullptr;
+      b["required"] = nullptr;
+      b["version_declaration"] = nullptr;
+      b["optional"] = nullptr;
+      b["unknown"] = nullptr;
+    }
+    out["backend"] = std::move(b);
+  } else {
+    out["backend"] = nullptr;
+  }
+
+  out["builtin"] =
+      boost::json::object{{"dir", json_path_or_null(s.builtin_dir)},
+                          {"installed", json_strings(s.builtins)}};
+  out["search_roots"] = json_search_roots(s.roots);
+  out["error"] = json_error(s.failure);
+  return out;
+}
+
+int run(const InfoOptions& options) {
+  const InfoState s = gather();
+  if (options.json) {
+    print_json(render_json(s));
+  } else {
+    print_out(render_human(s, Style::for_stream(stdout)));
+  }
+  if (s.failure) {
+    print_error(*s.failure);
+    return s.failure->status;
+  }
+  return exit_status(ExitCode::kSuccess);
+}
+
+}  // namespace
+
+Command add_info_command(CLI::App& app) {
+  auto options = std::make_shared<InfoOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "info", "Show the effective configuration and the configured backend");
+  cmd->footer(
+      "Reads keras.json (creating it with the defaults when missing, as Keras\n"
+      "does) and KERAS_BACKEND, then resolves, validates and loads the\n"
+      "backend. Prints each setting with its source, the backend's library,\n"
+      "API version and entries, and the search roots. Exit codes: see\n"
+      "docs/cli.md.");
+  cmd->add_flag("--json", options->json,
+                "Print one JSON object on stdout (see docs/cli.md)");
+  return {cmd, [options] { return run(*options); }};
+}
+
+}  // namespace tensorplug::cli

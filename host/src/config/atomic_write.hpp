@@ -1,0 +1,46 @@
+// Creating a file atomically without ever replacing anything: write a unique
+// temporary file in the same directory, fsync it, then link it into place
+// with link() (or renameat2(RENAME_NOREPLACE)), which fail when the target
+// exists in any form, a symbolic link included.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+#include "tensorplug/export.hpp"
+
+namespace tensorplug::detail {
+
+struct WriteOutcome {
+  enum class Kind {
+    kWritten,  ///< the file now exists with `content`
+    kExists,   ///< something (file, directory, symlink) was already there
+    kFailed,   ///< the OS refused; `error` and `what` say why
+  };
+  Kind kind = Kind::kFailed;
+  std::error_code error;
+  /// "creating the temporary file in /dir: Permission denied", ...
+  std::string what;
+};
+
+/// Creates `path` with `content` unless it exists. Never follows a symlink at
+/// `path`, never replaces anything, always removes its temporary file. The
+/// directory must exist.
+TENSORPLUG_API WriteOutcome write_new_file_atomically(
+    const std::filesystem::path& path, std::string_view content);
+
+/// Creates `dir` and its missing parents with mode 0700 (before the umask).
+/// Returns the error of the first mkdir that failed, or {}.
+TENSORPLUG_API std::error_code create_directories_private(
+    const std::filesystem::path& dir);
+
+/// For tests: called with the temporary file's path after it is written and
+/// synced and before it is linked into place (to simulate a concurrent
+/// writer). Empty to remove.
+TENSORPLUG_API void set_before_link_hook_for_testing(
+    std::function<void(const std::filesystem::path& temporary)> hook);
+
+}  // namespace tensorplug::detail

@@ -1,0 +1,95 @@
+#include "dtype.hpp"
+
+#include <cstdint>
+
+namespace tpref {
+
+namespace {
+
+/** Converts `count` elements of C++ type T into `dst_dtype`. */
+template <class T>
+void convert_from(const T* src, void* dst, DLDataType dst_dtype,
+                  std::size_t count, std::string_view entry) {
+  dispatch(dst_dtype, entry, [&]<class U>() {
+    U* out = static_cast<U*>(dst);
+    for (std::size_t i = 0; i < count; ++i) out[i] = static_cast<U>(src[i]);
+  });
+}
+
+}  // namespace
+
+DLDataType resolve_dtype(DLDataType requested, DLDataType floatx) noexcept {
+  return TP_DTYPE_IS_DEFAULT(requested) ? floatx : requested;
+}
+
+bool is_supported(DLDataType dt) noexcept {
+  return tp::dtype_equal(dt, tp::dtype::float32);
+}
+
+void require_supported(DLDataType dt, std::string_view entry) {
+  if (!is_supported(dt)) {
+    fail(TP_ERROR_DTYPE, entry, ": dtype ", tp::dtype_name(dt),
+         " is not supported by the reference backend yet (supported: "
+         "float32)");
+  }
+}
+
+void convert(const void* src, DLDataType src_dtype, void* dst,
+             DLDataType dst_dtype, std::size_t count, std::string_view entry) {
+  if (src_dtype.lanes == 1) {
+    switch (src_dtype.code) {
+      case kDLFloat:
+        if (src_dtype.bits == 32) {
+          return convert_from(static_cast<const float*>(src), dst, dst_dtype,
+                              count, entry);
+        }
+        if (src_dtype.bits == 64) {
+          return convert_from(static_cast<const double*>(src), dst, dst_dtype,
+                              count, entry);
+        }
+        break;
+      case kDLInt:
+        switch (src_dtype.bits) {
+          case 8:
+            return convert_from(static_cast<const int8_t*>(src), dst, dst_dtype,
+                                count, entry);
+          case 16:
+            return convert_from(static_cast<const int16_t*>(src), dst,
+                                dst_dtype, count, entry);
+          case 32:
+            return convert_from(static_cast<const int32_t*>(src), dst,
+                                dst_dtype, count, entry);
+          case 64:
+            return convert_from(static_cast<const int64_t*>(src), dst,
+                                dst_dtype, count, entry);
+          default:
+            break;
+        }
+        break;
+      case kDLUInt:
+        switch (src_dtype.bits) {
+          case 8:
+            return convert_from(static_cast<const uint8_t*>(src), dst,
+                                dst_dtype, count, entry);
+          case 16:
+            return convert_from(static_cast<const uint16_t*>(src), dst,
+                                dst_dtype, count, entry);
+          case 32:
+            return convert_from(static_cast<const uint32_t*>(src), dst,
+                                dst_dtype, count, entry);
+          case 64:
+            return convert_from(static_cast<const uint64_t*>(src), dst,
+                                dst_dtype, count, entry);
+          default:
+            break;
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  fail(TP_ERROR_DTYPE, entry, ": cannot convert a value of dtype ",
+       tp::dtype_name(src_dtype), " to ", tp::dtype_name(dst_dtype));
+}
+
+}  // namespace tpref

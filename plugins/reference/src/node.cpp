@@ -1,0 +1,51 @@
+#include "node.hpp"
+
+#include <utility>
+
+namespace tpref {
+
+const char* kind_name(NodeKind kind) noexcept {
+  switch (kind) {
+    case NodeKind::placeholder:
+      return "placeholder";
+    case NodeKind::variable:
+      return "variable";
+    case NodeKind::op:
+      return "op result";
+  }
+  return "tensor";
+}
+
+NodePtr make_placeholder(std::string name, DLDataType dtype, Shape shape) {
+  auto node = std::make_shared<Node>();
+  node->kind = NodeKind::placeholder;
+  node->name = std::move(name);
+  node->dtype = dtype;
+  node->shape = std::move(shape);
+  return node;
+}
+
+NodePtr make_variable(std::string name, Array value) {
+  auto node = std::make_shared<Node>();
+  node->kind = NodeKind::variable;
+  node->name = std::move(name);
+  node->dtype = value.dtype();
+  node->shape = value.shape();
+  node->value = std::move(value);
+  return node;
+}
+
+NodePtr make_op_node(std::string name, const OpDef& op,
+                     std::vector<NodePtr> inputs, DLDataType dtype,
+                     Shape shape) {
+  auto node = std::make_shared<Node>();
+  node->kind = NodeKind::op;
+  node->name = std::move(name);
+  node->dtype = dtype;
+  node->shape = std::move(shape);
+  node->op = &op;
+  node->inputs = std::move(inputs);
+  return node;
+}
+
+}  // namespace tpref

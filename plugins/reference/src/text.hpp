@@ -1,0 +1,44 @@
+// Message building for the reference backend: every error names the entry or
+// op it comes from ("add: cannot broadcast shapes (2, 3) and (4,)").
+#pragma once
+
+#include <tensorplug/plugin.hpp>
+
+#include <concepts>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+namespace tpref {
+
+namespace detail {
+inline void append(std::string& s, std::string_view v) { s.append(v); }
+inline void append(std::string& s, const char* v) {
+  s.append(v != nullptr ? v : "(null)");
+}
+inline void append(std::string& s, const std::string& v) { s.append(v); }
+template <class T>
+requires(std::is_arithmetic_v<T> && !std::same_as<T, char> &&
+         !std::same_as<T, bool>) void append(std::string& s, T v) {
+  s.append(std::to_string(v));
+}
+}  // namespace detail
+
+/** Concatenates strings and numbers. */
+template <class... Parts>
+std::string cat(const Parts&... parts) {
+  std::string s;
+  (detail::append(s, parts), ...);
+  return s;
+}
+
+/** Throws tp::Error(status, cat(parts...)). */
+template <class... Parts>
+[[noreturn]] void fail(tp_status status, const Parts&... parts) {
+  throw tp::Error(status, cat(parts...));
+}
+
+/** 'name' in single quotes, for messages. */
+inline std::string quoted(std::string_view name) { return cat("'", name, "'"); }
+
+}  // namespace tpref
