@@ -17,6 +17,9 @@ TP_C_SIZE(tp_variable_args)
 TP_C_SIZE(tp_function_args)
 TP_C_SIZE(tp_call_args)
 TP_C_SIZE(tp_callable)
+TP_C_SIZE(tp_attr)
+TP_C_SIZE(tp_op_args)
+TP_C_SIZE(tp_tensor_desc)
 
 _Static_assert(TP_ERROR_STRUCT_SIZE == sizeof(tp_error), "tp_error packed");
 _Static_assert(TP_API_VERSION_MAJOR >= 0, "version macro is an integer");

@@ -31,6 +31,7 @@
 
 namespace tensorplug {
 
+class Tensor;
 namespace detail {
 class Instance;
 struct TensorHandle;
@@ -55,6 +56,7 @@ struct TENSORPLUG_API ApiVersion {
 TENSORPLUG_API ApiVersion host_api_version();
 
 class Backend;
+struct Attr;
 
 /// A symbolic or stateful tensor living in a backend.
 class TENSORPLUG_API Tensor {
@@ -65,18 +67,17 @@ class TENSORPLUG_API Tensor {
   ::tp_tensor* raw() const;
   /// The name given at creation, or empty.
   const std::string& name() const;
+  /// The backend it lives in.
+  Backend backend() const;
 
  private:
   friend class Backend;
   friend class detail::Instance;
+  friend const std::shared_ptr<detail::Instance>& instance_of(const Tensor&,
+                                                              std::string_view);
   explicit Tensor(std::shared_ptr<detail::TensorHandle> handle)
       : handle_(std::move(handle)) {}
   std::shared_ptr<detail::TensorHandle> handle_;
-  friend TENSORPLUG_API Tensor operator+(const Tensor&, const Tensor&);
-  friend TENSORPLUG_API Tensor operator-(const Tensor&, const Tensor&);
-  friend TENSORPLUG_API Tensor operator*(const Tensor&, const Tensor&);
-  friend TENSORPLUG_API Tensor operator/(const Tensor&, const Tensor&);
-  friend TENSORPLUG_API Tensor operator-(const Tensor&);
 };
 
 /// Elementwise ops through the backend's optional entries (NotProvidedError
@@ -135,6 +136,17 @@ class TENSORPLUG_API Backend {
                     const std::vector<Tensor>& outputs,
                     const std::vector<std::pair<Tensor, Tensor>>& updates = {},
                     const std::string& name = {}) const;
+  /// Applies op `name` (an optional entry, docs/ops.md) to `inputs` with
+  /// `attrs`, returning `num_outputs` results. Ops without operands
+  /// (`zeros`, `constant`, ...) are called here. See tensorplug/ops.hpp.
+  std::vector<Tensor> call_op(std::string_view name,
+                              const std::vector<Tensor>& inputs,
+                              const std::vector<struct Attr>& attrs,
+                              std::size_t num_outputs = 1) const;
+  /// The same, for ops with one result.
+  Tensor op(std::string_view name, const std::vector<Tensor>& inputs,
+            const std::vector<struct Attr>& attrs) const;
+
   /// Keras `get_value` / `set_value` (optional entries).
   Array get_value(const Tensor& variable) const;
   void set_value(const Tensor& variable, const Array& value) const;
@@ -143,6 +155,11 @@ class TENSORPLUG_API Backend {
   friend TENSORPLUG_API Backend load_backend_at(const Resolution&,
                                                 const Settings&,
                                                 const LoadOptions&);
+  friend class Tensor;
+  friend TENSORPLUG_API Tensor op(std::string_view, const std::vector<Tensor>&,
+                                  const std::vector<struct Attr>&);
+  friend TENSORPLUG_API std::vector<Tensor> gradients(
+      const Tensor&, const std::vector<Tensor>&);
   explicit Backend(std::shared_ptr<detail::Instance> instance)
       : instance_(std::move(instance)) {}
   std::shared_ptr<detail::Instance> instance_;

@@ -76,8 +76,10 @@ std::shared_ptr<const LoadedLibrary> LoadedLibrary::open(
   };
   t.negotiate_version = reinterpret_cast<tp_negotiate_version_fn*>(
       find(TP_ENTRY_NEGOTIATE_VERSION));
-#define TP_RESOLVE_(entry, type) \
-  t.entry = reinterpret_cast<type*>(find(TP_ENTRY_PREFIX #entry));
+#define TP_RESOLVE_(entry, type)                                   \
+  t.entry = reinterpret_cast<type*>(find(TP_ENTRY_PREFIX #entry)); \
+  if (t.entry)                                                     \
+    lib->by_name_.emplace(#entry, reinterpret_cast<const void*>(t.entry));
   TP_REQUIRED_ENTRIES(TP_RESOLVE_)
   TP_OPTIONAL_ENTRIES(TP_RESOLVE_)
 #undef TP_RESOLVE_
@@ -92,6 +94,11 @@ std::shared_ptr<const LoadedLibrary> LoadedLibrary::open(
               std::chrono::duration<double, std::micro>(t1 - t0).count(),
               std::chrono::duration<double, std::micro>(t2 - t1).count());
   return lib;
+}
+
+const void* LoadedLibrary::entry(std::string_view keras_name) const {
+  const auto it = by_name_.find(std::string(keras_name));
+  return it == by_name_.end() ? nullptr : it->second;
 }
 
 }  // namespace tensorplug::detail

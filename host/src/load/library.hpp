@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 
 #include "tensorplug/inspect.hpp"
 
@@ -34,6 +36,8 @@ class LoadedLibrary {
       const std::filesystem::path& file, const std::string& name);
 
   const EntryTable& entries() const { return entries_; }
+  /** The entry exported as tp_<keras_name>, or nullptr when absent. */
+  const void* entry(std::string_view keras_name) const;
   const LibraryReport& report() const { return report_; }
   const std::filesystem::path& path() const { return report_.file; }
 
@@ -44,6 +48,7 @@ class LoadedLibrary {
   LoadedLibrary() = default;
   boost::dll::shared_library library_;
   EntryTable entries_;
+  std::unordered_map<std::string, const void*> by_name_;
   LibraryReport report_;
 };
 

@@ -90,7 +90,7 @@ extern "C" {
  * is still being proven and the minor version must match exactly too
  * (rule TP_ABI_3).
  */
-#define TP_API_VERSION_MINOR 1
+#define TP_API_VERSION_MINOR 2
 
 /** The prefix every exported entry carries. */
 #define TP_ENTRY_PREFIX "tp_"
@@ -335,6 +335,87 @@ typedef struct tp_callable {
 #define TP_CALLABLE_STRUCT_SIZE TP_STRUCT_SIZE(tp_callable, release)
 
 /* ------------------------------------------------------------------------ */
+/* Ops                                                                       */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * DLPack 0.8's boolean type code, which DLPack 0.6 lacks: a bool tensor is
+ * {TP_DL_BOOL, 8, 1}, one byte per element holding 0 or 1.
+ */
+#define TP_DL_BOOL 6
+
+/** The kind of value an op attribute holds. Values are stable. */
+typedef enum tp_attr_kind {
+  /** An explicit Python `None` (e.g. `axis=None`: every axis). */
+  TP_ATTR_NONE = 0,
+  TP_ATTR_INT = 1,    /**< int_value */
+  TP_ATTR_FLOAT = 2,  /**< float_value */
+  TP_ATTR_BOOL = 3,   /**< int_value, 0 or 1 */
+  TP_ATTR_STRING = 4, /**< string_value ("same", "channels_first", ...) */
+  TP_ATTR_INTS = 5,   /**< ints[num_ints] (shapes, axes, strides) */
+  TP_ATTR_DTYPE = 6,  /**< dtype */
+  TP_ATTR_VALUE = 7,  /**< value: a concrete CPU tensor (constant) */
+} tp_attr_kind;
+
+/**
+ * A named, typed attribute of an op call (Keras's keyword arguments: `axis`,
+ * `keepdims`, `padding`, ...). Only the field that `kind` names is read.
+ * Everything pointed to is borrowed for the call (rule TP_ABI_8); a backend
+ * that needs an attribute later copies it. docs/ops.md lists each op's
+ * attributes, their kinds and defaults; an attribute that is absent takes its
+ * default, an unknown or ill-typed one is TP_ERROR_INVALID_ARGUMENT.
+ */
+typedef struct tp_attr {
+  size_t struct_size;
+  const char* name;
+  tp_attr_kind kind;
+  int64_t int_value;
+  double float_value;
+  const char* string_value;
+  const int64_t* ints;
+  size_t num_ints;
+  DLDataType dtype;
+  const DLTensor* value;
+} tp_attr;
+#define TP_ATTR_STRUCT_SIZE TP_STRUCT_SIZE(tp_attr, value)
+
+/** Arguments of every op entry. */
+typedef struct tp_op_args {
+  size_t struct_size;
+  /** Borrowed: the operand tensors, in the order docs/ops.md gives. */
+  size_t num_inputs;
+  const tp_tensor* const* inputs;
+  /** Borrowed: the attributes, in any order, each name at most once. */
+  size_t num_attrs;
+  const tp_attr* attrs;
+  /**
+   * The number of result slots the caller provides (1 for every op except
+   * `gradients`, which gives one per variable).
+   */
+  size_t num_outputs;
+  /** Borrowed, may be NULL: a name for messages. */
+  const char* name;
+} tp_op_args;
+#define TP_OP_ARGS_STRUCT_SIZE TP_STRUCT_SIZE(tp_op_args, name)
+
+/** What `tensor_info` reports about a tensor. */
+typedef struct tp_tensor_desc {
+  size_t struct_size;
+  /** out: the number of dimensions. */
+  int32_t ndim;
+  /**
+   * out: `ndim` static sizes, TP_DIM_UNKNOWN where unknown until called.
+   * Owned by the backend; valid while the tensor is alive.
+   */
+  const int64_t* shape;
+  /** out: the element type. */
+  DLDataType dtype;
+  /** out: the tensor's name; owned by the backend like `shape`. */
+  const char* name;
+} tp_tensor_desc;
+#define TP_TENSOR_DESC_STRUCT_SIZE TP_STRUCT_SIZE(tp_tensor_desc, name)
+
+/* ------------------------------------------------------------------------ */
 /* Entries                                                                   */
 /* ------------------------------------------------------------------------ */
 
@@ -385,13 +466,19 @@ typedef tp_status tp_get_value_fn(tp_context* context,
 typedef tp_status tp_set_value_fn(tp_context* context, tp_tensor* variable,
                                   const DLTensor* value, tp_error* error);
 
-/** Signature of every elementwise binary op (add, subtract, ...). */
-typedef tp_status tp_binary_op_fn(tp_context* context, const tp_tensor* a,
-                                  const tp_tensor* b, tp_tensor** out,
-                                  tp_error* error);
-/** Signature of every elementwise unary op (negative, relu, ...). */
-typedef tp_status tp_unary_op_fn(tp_context* context, const tp_tensor* x,
-                                 tp_tensor** out, tp_error* error);
+/** Optional: static shape, dtype and name of a tensor. */
+typedef tp_status tp_tensor_info_fn(tp_context* context,
+                                    const tp_tensor* tensor,
+                                    tp_tensor_desc* out, tp_error* error);
+
+/**
+ * Signature of every op entry (add, relu, conv2d, gradients, ...): builds the
+ * op's result tensors from `args` into `outputs[0 .. args->num_outputs)`.
+ * out: each slot receives a tensor belonging to the context; on failure
+ * every slot is NULL.
+ */
+typedef tp_status tp_op_fn(tp_context* context, const tp_op_args* args,
+                           tp_tensor** outputs, tp_error* error);
 
 /**
  * X-macros listing every entry this version knows, as
@@ -406,22 +493,86 @@ typedef tp_status tp_unary_op_fn(tp_context* context, const tp_tensor* x,
   X(context_init, tp_context_init_fn)         \
   X(context_shutdown, tp_context_shutdown_fn) \
   X(tensor_release, tp_tensor_release_fn)     \
+  X(tensor_info, tp_tensor_info_fn)           \
   X(get_value, tp_get_value_fn)               \
   X(set_value, tp_set_value_fn)
 
-#define TP_BINARY_OPS(X)       \
-  X(add, tp_binary_op_fn)      \
-  X(subtract, tp_binary_op_fn) \
-  X(multiply, tp_binary_op_fn) \
-  X(divide, tp_binary_op_fn)
+/**
+ * The core op set v1, every one a `tp_op_fn`, with Keras's backend meaning
+ * (docs/ops.md gives each op's inputs, attributes, broadcasting, dtypes and
+ * errors), as X(keras_name, tp_op_fn).
+ */
+#define TP_CORE_OPS_V1(X)                      \
+  /* values */                                 \
+  X(constant, tp_op_fn)                        \
+  X(zeros, tp_op_fn)                           \
+  X(ones, tp_op_fn)                            \
+  X(random_uniform, tp_op_fn)                  \
+  X(random_normal, tp_op_fn)                   \
+  X(cast, tp_op_fn)                            \
+  /* elementwise, NumPy broadcasting */        \
+  X(add, tp_op_fn)                             \
+  X(subtract, tp_op_fn)                        \
+  X(multiply, tp_op_fn)                        \
+  X(divide, tp_op_fn)                          \
+  X(negative, tp_op_fn)                        \
+  X(abs, tp_op_fn)                             \
+  X(square, tp_op_fn)                          \
+  X(sqrt, tp_op_fn)                            \
+  X(exp, tp_op_fn)                             \
+  X(log, tp_op_fn)                             \
+  X(pow, tp_op_fn)                             \
+  X(maximum, tp_op_fn)                         \
+  X(minimum, tp_op_fn)                         \
+  X(equal, tp_op_fn)                           \
+  X(greater, tp_op_fn)                         \
+  X(less, tp_op_fn)                            \
+  X(clip, tp_op_fn)                            \
+  X(sign, tp_op_fn)                            \
+  /* activations */                            \
+  X(relu, tp_op_fn)                            \
+  X(sigmoid, tp_op_fn)                         \
+  X(tanh, tp_op_fn)                            \
+  X(softmax, tp_op_fn)                         \
+  X(softplus, tp_op_fn)                        \
+  X(elu, tp_op_fn)                             \
+  /* linear algebra */                         \
+  X(dot, tp_op_fn)                             \
+  X(batch_dot, tp_op_fn)                       \
+  X(transpose, tp_op_fn)                       \
+  X(permute_dimensions, tp_op_fn)              \
+  /* reductions */                             \
+  X(sum, tp_op_fn)                             \
+  X(mean, tp_op_fn)                            \
+  X(max, tp_op_fn)                             \
+  X(min, tp_op_fn)                             \
+  X(argmax, tp_op_fn)                          \
+  X(argmin, tp_op_fn)                          \
+  /* shape */                                  \
+  X(reshape, tp_op_fn)                         \
+  X(concatenate, tp_op_fn)                     \
+  X(expand_dims, tp_op_fn)                     \
+  X(squeeze, tp_op_fn)                         \
+  X(flatten, tp_op_fn)                         \
+  X(batch_flatten, tp_op_fn)                   \
+  X(one_hot, tp_op_fn)                         \
+  X(gather, tp_op_fn)                          \
+  /* neural network */                         \
+  X(bias_add, tp_op_fn)                        \
+  X(conv2d, tp_op_fn)                          \
+  X(pool2d, tp_op_fn)                          \
+  X(categorical_crossentropy, tp_op_fn)        \
+  X(sparse_categorical_crossentropy, tp_op_fn) \
+  X(binary_crossentropy, tp_op_fn)             \
+  X(dropout, tp_op_fn)                         \
+  /* differentiation */                        \
+  X(gradients, tp_op_fn)                       \
+  X(stop_gradient, tp_op_fn)
 
-#define TP_UNARY_OPS(X) X(negative, tp_unary_op_fn)
-
-/** Every optional entry this version knows. */
+/** Every optional entry this version knows, as X(keras_name, type). */
 #define TP_OPTIONAL_ENTRIES(X) \
   TP_LIFECYCLE_ENTRIES(X)      \
-  TP_BINARY_OPS(X)             \
-  TP_UNARY_OPS(X)
+  TP_CORE_OPS_V1(X)
 
 #ifdef TP_PLUGIN_DECLARE_ENTRIES
 #define TP_DECLARE_ENTRY_(name, type) TP_EXPORT type tp_##name;

@@ -12,7 +12,17 @@ void convert_from(const T* src, void* dst, DLDataType dst_dtype,
                   std::size_t count, std::string_view entry) {
   dispatch(dst_dtype, entry, [&]<class U>() {
     U* out = static_cast<U*>(dst);
-    for (std::size_t i = 0; i < count; ++i) out[i] = static_cast<U>(src[i]);
+    for (std::size_t i = 0; i < count; ++i) {
+      if constexpr (std::is_same_v<U, bool>) {
+        out[i] = src[i] != T(0);
+      } else if constexpr (std::is_same_v<T, bool>) {
+        out[i] = static_cast<U>(src[i] ? 1 : 0);
+      } else if constexpr (std::is_same_v<U, half> || std::is_same_v<T, half>) {
+        out[i] = static_cast<U>(static_cast<double>(src[i]));
+      } else {
+        out[i] = static_cast<U>(src[i]);
+      }
+    }
   });
 }
 
@@ -22,15 +32,36 @@ DLDataType resolve_dtype(DLDataType requested, DLDataType floatx) noexcept {
   return TP_DTYPE_IS_DEFAULT(requested) ? floatx : requested;
 }
 
+std::string dtype_label(DLDataType dt) {
+  if (is_bool(dt)) return "bool";
+  return tp::dtype_name(dt);
+}
+
+bool is_float(DLDataType dt) noexcept {
+  return tp::dtype_equal(dt, kFloat16) || tp::dtype_equal(dt, kFloat32) ||
+         tp::dtype_equal(dt, kFloat64);
+}
+
+bool is_integer(DLDataType dt) noexcept {
+  return tp::dtype_equal(dt, kInt32) || tp::dtype_equal(dt, kInt64);
+}
+
+bool is_bool(DLDataType dt) noexcept { return tp::dtype_equal(dt, kBool); }
+
 bool is_supported(DLDataType dt) noexcept {
-  return tp::dtype_equal(dt, tp::dtype::float32);
+  return is_float(dt) || is_integer(dt) || is_bool(dt);
+}
+
+void unsupported_dtype(DLDataType dt, std::string_view entry,
+                       std::string_view supported) {
+  fail(TP_ERROR_DTYPE, entry, ": dtype ", dtype_label(dt),
+       " is not supported (supported: ", supported, ")");
 }
 
 void require_supported(DLDataType dt, std::string_view entry) {
   if (!is_supported(dt)) {
-    fail(TP_ERROR_DTYPE, entry, ": dtype ", tp::dtype_name(dt),
-         " is not supported by the reference backend yet (supported: "
-         "float32)");
+    unsupported_dtype(dt, entry,
+                      "float16, float32, float64, int32, int64, bool");
   }
 }
 
@@ -38,7 +69,17 @@ void convert(const void* src, DLDataType src_dtype, void* dst,
              DLDataType dst_dtype, std::size_t count, std::string_view entry) {
   if (src_dtype.lanes == 1) {
     switch (src_dtype.code) {
+      case TP_DL_BOOL:
+        if (src_dtype.bits == 8) {
+          return convert_from(static_cast<const bool*>(src), dst, dst_dtype,
+                              count, entry);
+        }
+        break;
       case kDLFloat:
+        if (src_dtype.bits == 16) {
+          return convert_from(static_cast<const half*>(src), dst, dst_dtype,
+                              count, entry);
+        }
         if (src_dtype.bits == 32) {
           return convert_from(static_cast<const float*>(src), dst, dst_dtype,
                               count, entry);

@@ -1,6 +1,5 @@
 // Exported entries that build the graph and compile functions: placeholder,
 // variable, function.
-#define TP_PLUGIN_DECLARE_ENTRIES
 #include <tensorplug/plugin_api.h>
 
 #include <tensorplug/plugin.hpp>

@@ -1,7 +1,6 @@
 // Exported entries: version negotiation, context lifecycle, handle release
 // and variable values. Every entry runs its body in tp::guard, so no
 // exception crosses the C ABI and bad arguments become error statuses.
-#define TP_PLUGIN_DECLARE_ENTRIES
 #include <tensorplug/plugin_api.h>
 
 #include <tensorplug/plugin.hpp>
@@ -144,5 +143,22 @@ TP_CPP_EXPORT tp_status tp_set_value(tp_context* context, tp_tensor* variable,
            format_shape(node.shape));
     }
     node.value = import_dltensor(*value, "set_value");
+  });
+}
+
+TP_CPP_EXPORT tp_status tp_tensor_info(tp_context* context,
+                                       const tp_tensor* tensor,
+                                       tp_tensor_desc* out, tp_error* error) {
+  return tp::guard(error, "tensor_info", [&] {
+    BackendState& state = state_of(context, "tensor_info");
+    if (out == nullptr || out->struct_size < TP_TENSOR_DESC_STRUCT_SIZE) {
+      fail(TP_ERROR_INVALID_ARGUMENT,
+           "tensor_info: out is NULL or its struct_size is too small");
+    }
+    const NodePtr& node = state.lookup(tensor, "tensor_info", "tensor");
+    out->ndim = static_cast<int32_t>(node->shape.size());
+    out->shape = node->shape.data();
+    out->dtype = node->dtype;
+    out->name = node->name.c_str();
   });
 }

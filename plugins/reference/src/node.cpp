@@ -36,7 +36,7 @@ NodePtr make_variable(std::string name, Array value) {
 }
 
 NodePtr make_op_node(std::string name, const OpDef& op,
-                     std::vector<NodePtr> inputs, DLDataType dtype,
+                     std::vector<NodePtr> inputs, Attrs attrs, DLDataType dtype,
                      Shape shape) {
   auto node = std::make_shared<Node>();
   node->kind = NodeKind::op;
@@ -45,6 +45,7 @@ NodePtr make_op_node(std::string name, const OpDef& op,
   node->shape = std::move(shape);
   node->op = &op;
   node->inputs = std::move(inputs);
+  node->attrs = std::move(attrs);
   return node;
 }
 

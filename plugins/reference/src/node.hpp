@@ -9,12 +9,14 @@
 
 #include <tensorplug/plugin.hpp>
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "array.hpp"
+#include "ops/attrs.hpp"
 #include "shape.hpp"
 
 namespace tpref {
@@ -36,9 +38,16 @@ struct Node {
   DLDataType dtype{kDLFloat, 32, 1};
   /** Static shape; TP_DIM_UNKNOWN only in placeholders and op results. */
   Shape shape;
-  /** Ops only: the definition and the operands, in order. */
+  /** Ops only: the definition, the operands in order, the attributes. */
   const OpDef* op = nullptr;
   std::vector<NodePtr> inputs;
+  Attrs attrs;
+  /**
+   * Ops only: how many times this node has been evaluated (random ops and
+   * dropout draw sample number `draws` from their seed, so a seeded graph
+   * gives the same sequence in every run of the program).
+   */
+  mutable std::atomic<std::uint64_t> draws{0};
   /** Variables only: the current value (shape == `shape`, dtype `dtype`). */
   Array value;
 };
@@ -46,7 +55,7 @@ struct Node {
 NodePtr make_placeholder(std::string name, DLDataType dtype, Shape shape);
 NodePtr make_variable(std::string name, Array value);
 NodePtr make_op_node(std::string name, const OpDef& op,
-                     std::vector<NodePtr> inputs, DLDataType dtype,
+                     std::vector<NodePtr> inputs, Attrs attrs, DLDataType dtype,
                      Shape shape);
 
 }  // namespace tpref

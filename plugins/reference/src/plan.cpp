@@ -161,7 +161,7 @@ void evaluate(const Plan& plan, std::span<const Array> inputs, Evaluation& ev) {
     args.clear();
     for (std::size_t slot : step.args) args.push_back(ev.slots[slot]);
     const OpDef& op = *step.node->op;
-    ev.owned[step.out] = op.eval(op, args);
+    ev.owned[step.out] = op.eval(*step.node, args);
     ev.slots[step.out] = &ev.owned[step.out];
   }
 }

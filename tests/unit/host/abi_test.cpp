@@ -13,6 +13,9 @@ size_t tp_c11_sizeof_tp_variable_args(void);
 size_t tp_c11_sizeof_tp_function_args(void);
 size_t tp_c11_sizeof_tp_call_args(void);
 size_t tp_c11_sizeof_tp_callable(void);
+size_t tp_c11_sizeof_tp_attr(void);
+size_t tp_c11_sizeof_tp_op_args(void);
+size_t tp_c11_sizeof_tp_tensor_desc(void);
 }
 
 TEST_CASE("The C11 and C++ views of every ABI struct have the same size",
@@ -26,15 +29,21 @@ TEST_CASE("The C11 and C++ views of every ABI struct have the same size",
   CHECK(tp_c11_sizeof_tp_function_args() == sizeof(tp_function_args));
   CHECK(tp_c11_sizeof_tp_call_args() == sizeof(tp_call_args));
   CHECK(tp_c11_sizeof_tp_callable() == sizeof(tp_callable));
+  CHECK(tp_c11_sizeof_tp_attr() == sizeof(tp_attr));
+  CHECK(tp_c11_sizeof_tp_op_args() == sizeof(tp_op_args));
+  CHECK(tp_c11_sizeof_tp_tensor_desc() == sizeof(tp_tensor_desc));
 }
 
 #if UINTPTR_MAX == 0xffffffffffffffffu
-// Frozen for API 0.1 on LP64: a change here is an ABI change that needs a
+// Frozen for API 0.2 on LP64: a change here is an ABI change that needs a
 // version bump and a CHANGELOG line (fields are only ever appended).
 static_assert(TP_ERROR_STRUCT_SIZE == 32);
 static_assert(TP_VERSION_STRUCT_SIZE == 16);
 static_assert(TP_NEGOTIATE_ARGS_STRUCT_SIZE == 48);
 static_assert(TP_CONTEXT_STRUCT_SIZE == 72);
+static_assert(TP_ATTR_STRUCT_SIZE == 80);
+static_assert(TP_OP_ARGS_STRUCT_SIZE == 56);
+static_assert(TP_TENSOR_DESC_STRUCT_SIZE == 40);
 static_assert(TP_PLACEHOLDER_ARGS_STRUCT_SIZE == 40);
 static_assert(TP_VARIABLE_ARGS_STRUCT_SIZE == 32);
 static_assert(TP_FUNCTION_ARGS_STRUCT_SIZE == 72);

@@ -20,7 +20,7 @@ TEST_CASE("The valid fixture negotiates, runs identity functions and updates",
           "[plugins]") {
   Library lib(fixtures::kValid);
   Entries e(lib);
-  CHECK(e.add == nullptr);
+  CHECK(e.add_entry == nullptr);
 
   tp_negotiate_args nargs{};
   nargs.struct_size = TP_NEGOTIATE_ARGS_STRUCT_SIZE;

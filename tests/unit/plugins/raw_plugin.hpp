@@ -60,7 +60,7 @@ struct Entries {
         get_value(lib.get<tp_get_value_fn>("tp_get_value")),
         set_value(lib.get<tp_set_value_fn>("tp_set_value")),
         tensor_release(lib.get<tp_tensor_release_fn>("tp_tensor_release")),
-        add(lib.find<tp_binary_op_fn>("tp_add")) {}
+        add_entry(lib.find<tp_op_fn>("tp_add")) {}
 
   tp_negotiate_version_fn* negotiate;
   tp_context_init_fn* context_init;
@@ -71,7 +71,19 @@ struct Entries {
   tp_get_value_fn* get_value;
   tp_set_value_fn* set_value;
   tp_tensor_release_fn* tensor_release;
-  tp_binary_op_fn* add;  // nullptr in the fixtures
+  tp_op_fn* add_entry;  // nullptr in the fixtures
+
+  /** `add(a, b)` through the generic op entry. */
+  tp_status add(tp_context* ctx, const tp_tensor* a, const tp_tensor* b,
+                tp_tensor** out, tp_error* error) const {
+    const tp_tensor* operands[] = {a, b};
+    tp_op_args args{};
+    args.struct_size = sizeof(args);
+    args.num_inputs = 2;
+    args.inputs = operands;
+    args.num_outputs = 1;
+    return add_entry(ctx, &args, out, error);
+  }
 };
 
 /** A tp_error that releases its message on destruction. */

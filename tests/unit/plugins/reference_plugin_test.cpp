@@ -382,11 +382,18 @@ TEST_CASE("A placeholder's default dtype is the context's floatx",
   auto args = raw::placeholder_args(shape);
   tp_tensor* t = nullptr;
   Error err;
-  CHECK(e.placeholder(ctx.get(), &args, &t, &err) == TP_ERROR_DTYPE);
-  CHECK(err.text() ==
-        "placeholder: dtype float64 is not supported by the reference backend "
-        "yet (supported: float32)");
-  err.clear();
-  args.dtype = raw::kFloat32;  // an explicit float32 works
+  REQUIRE(e.placeholder(ctx.get(), &args, &t, &err) == TP_OK);
+  auto* info = lib.find<tp_tensor_info_fn>("tp_tensor_info");
+  REQUIRE(info != nullptr);
+  tp_tensor_desc desc{};
+  desc.struct_size = sizeof(desc);
+  REQUIRE(info(ctx.get(), t, &desc, &err) == TP_OK);
+  CHECK(desc.dtype.code == kDLFloat);
+  CHECK(desc.dtype.bits == 64);
+  CHECK(desc.ndim == 1);
+  CHECK(desc.shape[0] == 2);
+  args.dtype = raw::kFloat32;  // an explicit dtype wins
   CHECK(e.placeholder(ctx.get(), &args, &t, &err) == TP_OK);
+  REQUIRE(info(ctx.get(), t, &desc, &err) == TP_OK);
+  CHECK(desc.dtype.bits == 32);
 }

@@ -18,7 +18,8 @@ namespace {
        " and ", format_shape(b));
 }
 
-Signature infer_binary(const OpDef& op, std::span<const NodePtr> inputs) {
+Signature infer_binary(const OpDef& op, std::span<const NodePtr> inputs,
+                       const Attrs&) {
   const Node& a = *inputs[0];
   const Node& b = *inputs[1];
   if (!tp::dtype_equal(a.dtype, b.dtype)) {
@@ -32,7 +33,8 @@ Signature infer_binary(const OpDef& op, std::span<const NodePtr> inputs) {
 }
 
 template <class Fn>
-Array eval_binary(const OpDef& op, std::span<const Array* const> inputs) {
+Array eval_binary(const Node& node, std::span<const Array* const> inputs) {
+  const OpDef& op = *node.op;
   const Array& a = *inputs[0];
   const Array& b = *inputs[1];
   auto shape = broadcast_shapes(a.shape(), b.shape());
@@ -45,6 +47,9 @@ Array eval_binary(const OpDef& op, std::span<const Array* const> inputs) {
 
 }  // namespace
 
-const OpDef kAdd{"add", 2, &infer_binary, &eval_binary<std::plus<>>};
+const OpDef kAdd{"add",  2, 2, {}, &infer_binary, &eval_binary<std::plus<>>,
+                 nullptr};
 
 }  // namespace tpref
+
+TPREF_EXPORT_OP(add, tpref::kAdd)
