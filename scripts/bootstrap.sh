@@ -18,8 +18,10 @@ cmake --build --preset "$preset" -j "$jobs"
 
 case "$mode" in
   main)
-    # The main job. With no keras.json yet it is created with the defaults.
+    # The main job: train the digits classifier on the configured backend
+    # (keras.json, created with the defaults when missing, or KERAS_BACKEND).
     "build/$preset/bin/tensorplug" info
+    "build/$preset/bin/tensorplug-digits"
     ;;
   test)
     ctest --preset "$preset" -j "$jobs"

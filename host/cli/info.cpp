@@ -1,6 +1,7 @@
 // `tensorplug info`: the effective configuration, where each setting came
 // from, and the configured backend, loaded the way an application loads it.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <memory>
 #include <optional>
@@ -10,6 +11,7 @@
 #include "output.hpp"
 #include "tensorplug/backend.hpp"
 #include "tensorplug/config.hpp"
+#include "tensorplug/config_file.hpp"
 #include "tensorplug/inspect.hpp"
 #include "tensorplug/resolve.hpp"
 
@@ -36,7 +38,24 @@ struct InfoState {
   std::optional<LibraryReport> report;
   std::optional<ApiVersion> api_version;
   std::string description;
+  /// keras.json's members as read for the precedence chain.
+  std::optional<ConfigFileContents> file_contents;
   std::optional<Failure> failure;
+};
+
+/// One source consulted for a setting, in the order they are consulted (the
+/// last one present wins).
+struct Consulted {
+  std::string source;  ///< "default", "file", "environment"
+  std::string detail;  ///< the path or variable name, or empty
+  /// The value it gives, as JSON text; nullopt when it gives none.
+  std::optional<std::string> value;
+  bool wins = false;
+};
+
+struct Chain {
+  std::string key;
+  std::vector<Consulted> consulted;
 };
 
 /// Configuration -> resolution -> validation -> loading, as load_backend()
@@ -65,6 +84,11 @@ InfoState gather() {
   s.builtin_dir = builtin_backend_dir(s.resolve);
   s.builtins = builtin_backend_names(s.resolve);
   if (!s.config) return s;
+  try {
+    s.file_contents = read_keras_json();
+  } catch (...) {
+    // load_config() read the same file; a race at worst: no chain detail.
+  }
 
   try {
     const Settings& settings = s.config->settings;
@@ -84,6 +108,57 @@ InfoState gather() {
     s.failure = capture_failure(std::current_exception());
   }
   return s;
+}
+
+std::string json_text(std::string_view text) {
+  return boost::json::serialize(boost::json::value(boost::json::string(text)));
+}
+
+/// For each setting: default, then keras.json, then (backend only) the
+/// environment variable; the winner is the source load_config() reported.
+std::vector<Chain> precedence(const InfoState& s) {
+  std::vector<Chain> chains;
+  if (!s.config) return chains;
+  const Settings& st = s.config->settings;
+  const Settings d = Settings::defaults(ConfigOptions{}.default_backend);
+  const std::string file = s.file.string();
+  auto in_file = [&](std::string_view key) -> std::optional<std::string> {
+    if (!s.file_contents) return std::nullopt;
+    return s.file_contents->find(key);
+  };
+  auto make = [&](std::string key, std::string default_value,
+                  std::string effective, Source::Kind winner) {
+    Chain c{key, {}};
+    c.consulted.push_back({"default", "", std::move(default_value),
+                           winner == Source::Kind::kDefault});
+    std::optional<std::string> from_file = in_file(key);
+    if (!from_file && key == "image_data_format" &&
+        winner == Source::Kind::kFile) {
+      from_file = effective;  // Keras 1's image_dim_ordering, mapped
+    }
+    c.consulted.push_back(
+        {"file", file, from_file, winner == Source::Kind::kFile});
+    return c;
+  };
+  Chain backend = make("backend", json_text(d.backend.value),
+                       json_text(st.backend.value), st.backend.source.kind);
+  const auto env = environment_backend();
+  backend.consulted.push_back(
+      {"environment", "KERAS_BACKEND",
+       env ? std::optional<std::string>(json_text(*env)) : std::nullopt,
+       st.backend.source.kind == Source::Kind::kEnvironment});
+  chains.push_back(std::move(backend));
+  chains.push_back(make("floatx", json_text(to_string(d.floatx.value)),
+                        json_text(to_string(st.floatx.value)),
+                        st.floatx.source.kind));
+  chains.push_back(make("epsilon", format_epsilon(d.epsilon.value),
+                        format_epsilon(st.epsilon.value),
+                        st.epsilon.source.kind));
+  chains.push_back(make("image_data_format",
+                        json_text(to_string(d.image_data_format.value)),
+                        json_text(to_string(st.image_data_format.value)),
+                        st.image_data_format.source.kind));
+  return chains;
 }
 
 std::string file_note(const InfoState& s) {
@@ -124,6 +199,23 @@ std::string render_human(const InfoState& s, const Style& style) {
     r.row("image_data_format",
           std::string(to_string(st.image_data_format.value)),
           st.image_data_format.source.describe());
+  }
+
+  if (s.config) {
+    r.section("Precedence (consulted in order; the last one set wins)");
+    for (const Chain& c : precedence(s)) {
+      std::vector<std::string> parts;
+      std::string winner;
+      for (const Consulted& k : c.consulted) {
+        const std::string label =
+            k.source == "environment" ? k.detail : k.source;
+        parts.push_back(fmt::format(
+            "{} {}", label, k.value ? plain_value(*k.value) : "(not set)"));
+        if (k.wins) winner = label;
+      }
+      r.row(c.key, fmt::format("{}", fmt::join(parts, " < ")),
+            winner.empty() ? "" : winner + " wins");
+    }
   }
 
   if (s.config) {
@@ -252,6 +344,24 @@ boost::json::value render_json(const InfoState& s) {
     out["backend"] = nullptr;
   }
 
+  if (s.config) {
+    boost::json::object chains;
+    for (const Chain& c : precedence(s)) {
+      boost::json::array consulted;
+      for (const Consulted& k : c.consulted) {
+        consulted.push_back(
+            boost::json::object{{"source", k.source},
+                                {"detail", json_string_or_null(k.detail)},
+                                {"value", json_value_or_null(k.value)},
+                                {"set", k.value.has_value()},
+                                {"wins", k.wins}});
+      }
+      chains[c.key] = std::move(consulted);
+    }
+    out["precedence"] = std::move(chains);
+  } else {
+    out["precedence"] = nullptr;
+  }
   out["builtin"] =
       boost::json::object{{"dir", json_path_or_null(s.builtin_dir)},
                           {"installed", json_strings(s.builtins)}};

@@ -52,8 +52,9 @@ int run_tool(int argc, char** argv) {
                    "Log errors only (also silences `Using <name> backend.`)");
   verbose->excludes(quiet);
 
-  const std::vector<Command> commands = {add_info_command(app),
-                                         add_check_command(app)};
+  const std::vector<Command> commands = {
+      add_info_command(app), add_check_command(app), add_list_command(app),
+      add_use_command(app), add_config_command(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

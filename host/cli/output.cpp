@@ -232,6 +232,21 @@ boost::json::array json_search_roots(const std::vector<SearchRoot>& roots) {
   return out;
 }
 
+boost::json::value json_value_or_null(const std::optional<std::string>& raw) {
+  if (!raw) return nullptr;
+  boost::system::error_code ec;
+  boost::json::value value = boost::json::parse(*raw, ec);
+  if (ec) return boost::json::string(*raw);
+  return value;
+}
+
+std::string plain_value(const std::string& raw) {
+  boost::system::error_code ec;
+  const boost::json::value value = boost::json::parse(raw, ec);
+  if (!ec && value.is_string()) return std::string(value.as_string());
+  return raw;
+}
+
 void print_json(const boost::json::value& value) {
   print_out(boost::json::serialize(value) + "\n");
 }

@@ -114,6 +114,11 @@ boost::json::object json_settings(const Settings& settings);
 void add_json_entries(boost::json::object& out, const LibraryReport& report);
 /// [{"path": "/p" | null, "origin": "TENSORPLUG_PATH"}, ...].
 boost::json::array json_search_roots(const std::vector<SearchRoot>& roots);
+/// JSON text (as stored in keras.json) as a value; a string when it does not
+/// parse; null for nullopt.
+boost::json::value json_value_or_null(const std::optional<std::string>& raw);
+/// JSON text for people: a string's content without quotes, others as is.
+std::string plain_value(const std::string& raw);
 /// Serialises with a trailing newline to stdout.
 void print_json(const boost::json::value& value);
 

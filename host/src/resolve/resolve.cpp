@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <system_error>
 
 #include "config/suggest.hpp"
@@ -85,8 +86,29 @@ std::string tried_lines(const std::vector<Candidate>& tried) {
 
 }  // namespace
 
+namespace {
+Resolution resolve_name(std::string_view requested,
+                        const ResolveOptions& options);
+}  // namespace
+
 Resolution resolve_backend(std::string_view requested,
                            const ResolveOptions& options) {
+  const auto started = std::chrono::steady_clock::now();
+  Resolution r = resolve_name(requested, options);
+  if (detail::log().should_log(spdlog::level::debug)) {
+    detail::log().debug(
+        "resolve `{}`: {} [{}] after {} candidate(s), {:.1f} us", r.name,
+        r.library.string(), r.origin, r.tried.size(),
+        std::chrono::duration<double, std::micro>(
+            std::chrono::steady_clock::now() - started)
+            .count());
+  }
+  return r;
+}
+
+namespace {
+Resolution resolve_name(std::string_view requested,
+                        const ResolveOptions& options) {
   const std::string name(detail::trim(requested));
   if (auto why = check_backend_name(name); !why.empty()) {
     throw BackendNotFoundError(fmt::format("Invalid backend name `{}`{}: {}.",
@@ -182,6 +204,7 @@ Resolution resolve_backend(std::string_view requested,
       builtin_dir.empty() ? "directory unknown" : builtin_dir.string(),
       installed_list(builtins), hint));
 }
+}  // namespace
 
 Resolution resolve_library_file(const fs::path& file,
                                 const ResolveOptions& options) {

@@ -1,6 +1,7 @@
 #include "dtype.hpp"
 
 #include <cstdint>
+#include <limits>
 
 namespace tpref {
 
@@ -17,6 +18,19 @@ void convert_from(const T* src, void* dst, DLDataType dst_dtype,
         out[i] = src[i] != T(0);
       } else if constexpr (std::is_same_v<T, bool>) {
         out[i] = static_cast<U>(src[i] ? 1 : 0);
+      } else if constexpr (std::is_integral_v<U> && !std::is_integral_v<T>) {
+        // Float to int: truncate; NaN becomes 0 and out-of-range values
+        // saturate (a plain cast would be undefined behaviour).
+        const double d = static_cast<double>(src[i]);
+        if (d != d) {
+          out[i] = 0;
+        } else if (d <= static_cast<double>(std::numeric_limits<U>::min())) {
+          out[i] = std::numeric_limits<U>::min();
+        } else if (d >= static_cast<double>(std::numeric_limits<U>::max())) {
+          out[i] = std::numeric_limits<U>::max();
+        } else {
+          out[i] = static_cast<U>(d);
+        }
       } else if constexpr (std::is_same_v<U, half> || std::is_same_v<T, half>) {
         out[i] = static_cast<U>(static_cast<double>(src[i]));
       } else {

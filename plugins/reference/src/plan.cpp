@@ -65,7 +65,7 @@ class Planner {
         if (!slots_.contains(child)) stack.push_back({child, 0});
         continue;
       }
-      Plan::Step step{node, {}, 0};
+      Plan::Step step{node, {}, 0, {}};
       step.args.reserve(node->inputs.size());
       for (const NodePtr& in : node->inputs) {
         step.args.push_back(slots_.at(in.get()));
@@ -110,6 +110,28 @@ void check_update(const Update& u, std::size_t index, std::string_view entry) {
   }
 }
 
+/**
+ * Liveness: frees each op result after the last step reading it, unless it
+ * is an output or an update value (those live until the call returns).
+ */
+void plan_releases(Plan& plan) {
+  constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+  std::vector<bool> keep(plan.num_slots, false);
+  for (std::size_t s : plan.output_slots) keep[s] = true;
+  for (std::size_t s : plan.update_value_slots) keep[s] = true;
+  std::vector<bool> produced(plan.num_slots, false);
+  for (const Plan::Step& step : plan.steps) produced[step.out] = true;
+  std::vector<std::size_t> last_use(plan.num_slots, kNone);
+  for (std::size_t i = 0; i < plan.steps.size(); ++i) {
+    for (std::size_t s : plan.steps[i].args) last_use[s] = i;
+  }
+  for (std::size_t s = 0; s < plan.num_slots; ++s) {
+    if (produced[s] && !keep[s] && last_use[s] != kNone) {
+      plan.steps[last_use[s]].release.push_back(s);
+    }
+  }
+}
+
 }  // namespace
 
 Plan compile(const std::string& name, std::vector<NodePtr> inputs,
@@ -140,6 +162,7 @@ Plan compile(const std::string& name, std::vector<NodePtr> inputs,
         updates[i].value, cat("update ", i, " (of variable ",
                               quoted(updates[i].variable->name), ")")));
   }
+  plan_releases(plan);
   plan.inputs = std::move(inputs);
   plan.outputs = std::move(outputs);
   plan.updates = std::move(updates);
@@ -163,6 +186,10 @@ void evaluate(const Plan& plan, std::span<const Array> inputs, Evaluation& ev) {
     const OpDef& op = *step.node->op;
     ev.owned[step.out] = op.eval(*step.node, args);
     ev.slots[step.out] = &ev.owned[step.out];
+    for (std::size_t slot : step.release) {
+      ev.owned[slot] = Array();
+      ev.slots[slot] = nullptr;
+    }
   }
 }
 

@@ -30,11 +30,17 @@ struct Plan {
   std::vector<NodePtr> outputs;
   std::vector<Update> updates;
 
-  /** One evaluation step: node = op(slots[args...]) into slots[out]. */
+  /**
+   * One evaluation step: node = op(slots[args...]) into slots[out]; then the
+   * op results in `release` (whose last reader this step is, and which are
+   * neither outputs nor update values) are freed, so an evaluation holds
+   * only the intermediates still needed.
+   */
   struct Step {
     const Node* node;
     std::vector<std::size_t> args;
     std::size_t out;
+    std::vector<std::size_t> release;
   };
   /** A variable whose current value is read into a slot. */
   struct VariableRead {

@@ -4,6 +4,7 @@
 
 #include <tensorplug/plugin.hpp>
 
+#include <charconv>
 #include <concepts>
 #include <string>
 #include <string_view>
@@ -18,9 +19,18 @@ inline void append(std::string& s, const char* v) {
 }
 inline void append(std::string& s, const std::string& v) { s.append(v); }
 template <class T>
-requires(std::is_arithmetic_v<T> && !std::same_as<T, char> &&
+requires(std::is_integral_v<T> && !std::same_as<T, char> &&
          !std::same_as<T, bool>) void append(std::string& s, T v) {
   s.append(std::to_string(v));
+}
+/** Floating point in the shortest form that reads back exactly ("0.1",
+ * "3", "1e-07"), not std::to_string's fixed six decimals. */
+template <class T>
+requires std::is_floating_point_v<T>
+void append(std::string& s, T v) {
+  char buf[64];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  s.append(buf, r.ptr);
 }
 }  // namespace detail
 

@@ -28,15 +28,16 @@ inline std::vector<int64_t> broadcast_strides(const Shape& shape,
 
 /**
  * out[i] = fn(a[ia], b[ib]) over `out`'s shape, which is the broadcast of
- * a's and b's shapes. T is the element type of all three.
+ * a's and b's shapes. T is the element type of a and b, R that of `out`
+ * (bool for comparisons).
  */
-template <class T, class Fn>
+template <class T, class R = T, class Fn>
 void broadcast_binary(const Array& a, const Array& b, Array& out, Fn fn) {
   const Shape& shape = out.shape();
   const std::size_t rank = shape.size();
   const T* pa = a.data<T>();
   const T* pb = b.data<T>();
-  T* po = out.data<T>();
+  R* po = out.data<R>();
   const std::size_t total = out.size();
   if (total == 0) return;
   if (a.size() == total && b.size() == total) {  // same shapes: flat loop

@@ -84,6 +84,7 @@ tp_status op_entry(const OpDef& op, tp_context* context, const tp_op_args* args,
           state.lookup(args->inputs[i], op.name, cat("operand ", i)));
     }
     Attrs attrs = Attrs::parse(op.name, args->attrs, args->num_attrs, op.attrs);
+    attrs.set("floatx", state.floatx());  // default dtype (values ops)
     std::string name = args->name != nullptr ? std::string(args->name)
                                              : state.make_name(op.name);
     NodePtr node =
