@@ -13,21 +13,29 @@ if(NOT DEFINED ENV{KERAS_HOME})
 endif()
 set(base "$ENV{KERAS_HOME}")
 string(REPLACE "," ";" FORMATS "${FORMATS}")
-# The default backend, whatever the caller's environment says.
-unset(ENV{KERAS_BACKEND})
+# The default backend, whatever the caller's environment says, unless the
+# test names one through the environment as a user would (-DBACKEND_ENV=).
+if(DEFINED BACKEND_ENV)
+  set(ENV{KERAS_BACKEND} "${BACKEND_ENV}")
+else()
+  unset(ENV{KERAS_BACKEND})
+endif()
 
 set(accuracies "")
 foreach(format IN LISTS FORMATS)
   set(home "${base}/${format}")
   file(REMOVE_RECURSE "${home}")
   file(MAKE_DIRECTORY "${home}")
-  file(WRITE "${home}/keras.json" "{
+  # "default": no keras.json; the program creates it with the defaults.
+  if(NOT format STREQUAL "default")
+    file(WRITE "${home}/keras.json" "{
     \"backend\": \"reference\",
     \"floatx\": \"float32\",
     \"epsilon\": 1e-07,
     \"image_data_format\": \"${format}\"
 }
 ")
+  endif()
   set(ENV{KERAS_HOME} "${home}")
   execute_process(
     COMMAND "${PROGRAM}" --model ${MODEL} --epochs ${EPOCHS} --seed 1 --json
@@ -42,6 +50,17 @@ foreach(format IN LISTS FORMATS)
   string(JSON seconds GET "${out}" seconds)
   string(JSON used_format GET "${out}" image_data_format)
   message(STATUS "${MODEL} ${format}: test accuracy ${accuracy} in ${seconds} s")
+  if(format STREQUAL "default")
+    # Keras's default image_data_format, from the file the program wrote.
+    set(format channels_last)
+    if(NOT EXISTS "${home}/keras.json")
+      message(FATAL_ERROR "${MODEL}: the default keras.json was not created")
+    endif()
+  endif()
+  string(JSON used_backend GET "${out}" backend)
+  if(NOT used_backend STREQUAL "reference")
+    message(FATAL_ERROR "${MODEL}: ran on ${used_backend}, expected reference")
+  endif()
   if(NOT used_format STREQUAL format)
     message(FATAL_ERROR "${MODEL}: ran with ${used_format}, configured ${format}")
   endif()
