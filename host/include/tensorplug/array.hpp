@@ -64,7 +64,9 @@ class TENSORPLUG_API Array {
           "Array::of: " + std::to_string(values.size()) + " values for " +
           std::to_string(a.size()) + " elements");
     }
-    std::memcpy(a.bytes_.data(), values.data(), a.bytes_.size());
+    if (!a.bytes_.empty()) {  // memcpy with a null pointer is UB even for 0
+      std::memcpy(a.bytes_.data(), values.data(), a.bytes_.size());
+    }
     return a;
   }
   template <class T>
@@ -94,7 +96,7 @@ class TENSORPLUG_API Array {
                                   dtype::name(dtype::of<T>()));
     }
     std::vector<T> out(size());
-    std::memcpy(out.data(), bytes_.data(), bytes_.size());
+    if (!bytes_.empty()) std::memcpy(out.data(), bytes_.data(), bytes_.size());
     return out;
   }
 

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "cli_sandbox.hpp"
 #include "fixture_paths.hpp"
 #include "run_process.hpp"
 #include "temp_dir.hpp"
@@ -21,84 +22,13 @@ using tensorplug::test::FileSnapshot;
 using tensorplug::test::ProcessResult;
 using tensorplug::test::TempDir;
 
+using tensorplug::test::contains;
+using tensorplug::test::parse_json;
+using tensorplug::test::same_file;
+using tensorplug::test::Sandbox;
+using tensorplug::test::str;
+
 namespace {
-
-/// One isolated world for the tool: a temporary HOME, a marker directory
-/// (fixtures create <stem>.loaded there when their code runs), a working
-/// directory, TMPDIR, and an environment holding only PATH plus what the
-/// test adds.
-class Sandbox {
- public:
-  Sandbox() {
-    for (const auto* dir : {"home", "markers", "work", "tmp"}) {
-      fs::create_directories(tmp_ / dir);
-    }
-    env = tensorplug::test::minimal_environment();
-    env["HOME"] = home().string();
-    env["TMPDIR"] = (tmp_ / "tmp").string();
-    env[fixtures::kMarkerEnv] = markers().string();
-  }
-  fs::path path(const fs::path& name) const { return tmp_ / name; }
-  fs::path home() const { return tmp_ / "home"; }
-  fs::path markers() const { return tmp_ / "markers"; }
-  fs::path keras_json() const { return home() / ".keras" / "keras.json"; }
-  ProcessResult run(const std::vector<std::string>& args) const {
-    std::vector<std::string> argv = {TENSORPLUG_CLI_PATH};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return tensorplug::test::run_process(argv, env, tmp_ / "work");
-  }
-  std::vector<std::string> all_markers() const {
-    std::vector<std::string> names;
-    for (const auto& entry : fs::directory_iterator(markers())) {
-      names.push_back(entry.path().filename().string());
-    }
-    return names;
-  }
-  bool marker(const char* fixture) const {
-    return fs::exists(markers() /
-                      (fs::path(fixture).stem().string() + ".loaded"));
-  }
-  /// Copies a fixture to `<sandbox>/<relative>`; returns the new path.
-  fs::path install(const char* fixture, const fs::path& relative) const {
-    const fs::path target = tmp_ / relative;
-    fs::create_directories(target.parent_path());
-    fs::copy_file(fixture, target, fs::copy_options::overwrite_existing);
-    return target;
-  }
-  /// Writes keras.json with `content`.
-  void write_keras_json(const std::string& content) const {
-    fs::create_directories(keras_json().parent_path());
-    std::ofstream out(keras_json(), std::ios::binary | std::ios::trunc);
-    out << content;
-  }
-
-  Environment env;
-
- private:
-  TempDir tmp_;
-};
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
-json::value parse_json(const ProcessResult& r) {
-  INFO(r.describe());
-  json::value value;
-  REQUIRE_NOTHROW(value = json::parse(r.out));
-  REQUIRE(value.is_object());
-  return value;
-}
-
-std::string str(const json::value& v) {
-  REQUIRE(v.is_string());
-  return std::string(v.as_string());
-}
-
-bool same_file(const fs::path& a, const fs::path& b) {
-  std::error_code ec;
-  return fs::equivalent(a, b, ec);
-}
 
 /// Name of a fixture at the top of fixtures::kRoot (its file stem).
 std::string stem(const char* fixture) {
