@@ -192,16 +192,9 @@ boost::json::value render_json(const CheckOptions& options,
 
 int run(const CheckOptions& options) {
   const CheckState s = gather(options);
-  if (options.json) {
-    print_json(render_json(options, s));
-  } else {
-    print_out(render_human(options, s, Style::for_stream(stdout)));
-  }
-  if (s.failure) {
-    print_error(*s.failure);
-    return s.failure->status;
-  }
-  return exit_status(ExitCode::kSuccess);
+  return emit_report(
+      options.json, s.failure, [&] { return render_json(options, s); },
+      [&](const Style& style) { return render_human(options, s, style); });
 }
 
 }  // namespace

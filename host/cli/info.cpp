@@ -372,16 +372,9 @@ boost::json::value render_json(const InfoState& s) {
 
 int run(const InfoOptions& options) {
   const InfoState s = gather();
-  if (options.json) {
-    print_json(render_json(s));
-  } else {
-    print_out(render_human(s, Style::for_stream(stdout)));
-  }
-  if (s.failure) {
-    print_error(*s.failure);
-    return s.failure->status;
-  }
-  return exit_status(ExitCode::kSuccess);
+  return emit_report(
+      options.json, s.failure, [&] { return render_json(s); },
+      [&](const Style& style) { return render_human(s, style); });
 }
 
 }  // namespace

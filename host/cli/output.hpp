@@ -122,6 +122,24 @@ std::string plain_value(const std::string& raw);
 /// Serialises with a trailing newline to stdout.
 void print_json(const boost::json::value& value);
 
+/// The end of every reporting command: its report on stdout (one JSON
+/// object with --json, the human form otherwise), then its failure, if any,
+/// on stderr. Returns the exit status.
+template <class RenderJson, class RenderHuman>
+int emit_report(bool json, const std::optional<Failure>& failure,
+                RenderJson&& render_json, RenderHuman&& render_human) {
+  if (json) {
+    print_json(render_json());
+  } else {
+    print_out(render_human(Style::for_stream(stdout)));
+  }
+  if (failure) {
+    print_error(*failure);
+    return failure->status;
+  }
+  return exit_status(ExitCode::kSuccess);
+}
+
 /// Epsilon as Keras writes it (1e-07).
 std::string format_epsilon(double value);
 

@@ -27,6 +27,8 @@ std::function<void(const std::filesystem::path&)>& before_link_hook() {
   return hook;
 }
 
+}  // namespace
+
 std::error_code last_error() { return {errno, std::generic_category()}; }
 
 WriteOutcome failed(std::error_code error, std::string what) {
@@ -35,7 +37,8 @@ WriteOutcome failed(std::error_code error, std::string what) {
 }
 
 /// A name no other process picks: pid, a counter and random bits.
-std::string temporary_name(const std::filesystem::path& target) {
+std::string temporary_name(const std::filesystem::path& target,
+                           std::string_view tag) {
   static std::atomic<unsigned> counter{0};
   thread_local std::mt19937_64 random(
       std::random_device{}() ^
@@ -46,11 +49,9 @@ std::string temporary_name(const std::filesystem::path& target) {
 #else
   const long pid = static_cast<long>(getpid());
 #endif
-  return fmt::format(".{}.tmp-{}-{}-{:016x}", target.filename().string(), pid,
-                     counter++, random());
+  return fmt::format(".{}.{}-{}-{}-{:016x}", target.filename().string(), tag,
+                     pid, counter++, random());
 }
-
-}  // namespace
 
 void set_before_link_hook_for_testing(
     std::function<void(const std::filesystem::path&)> hook) {
@@ -75,8 +76,6 @@ std::error_code create_directories_private(const std::filesystem::path& dir) {
   return {};
 }
 
-namespace {
-
 /// Writes all of `content` to `fd`, retrying on EINTR and short writes.
 std::error_code write_all(int fd, std::string_view content) {
   while (!content.empty()) {
@@ -89,6 +88,8 @@ std::error_code write_all(int fd, std::string_view content) {
   }
   return {};
 }
+
+namespace {
 
 /// Links `temporary` to `target` without replacing; 0 or an errno value.
 int link_no_replace(const std::filesystem::path& temporary,
@@ -128,7 +129,7 @@ WriteOutcome write_new_file_atomically(const std::filesystem::path& path,
   std::filesystem::path temporary;
   int fd = -1;
   for (int attempt = 0; attempt < 16 && fd < 0; ++attempt) {
-    temporary = dir / temporary_name(path);
+    temporary = dir / temporary_name(path, "tmp");
     fd = ::open(temporary.c_str(),
                 O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
     if (fd < 0 && errno != EEXIST) break;
@@ -182,7 +183,7 @@ std::error_code create_directories_private(const std::filesystem::path& dir) {
 WriteOutcome write_new_file_atomically(const std::filesystem::path& path,
                                        std::string_view content) {
   const std::filesystem::path temporary =
-      path.parent_path() / temporary_name(path);
+      path.parent_path() / temporary_name(path, "tmp");
   HANDLE file = CreateFileW(temporary.c_str(), GENERIC_WRITE, 0, nullptr,
                             CREATE_NEW, FILE_ATTRIBUTE_NORMAL, nullptr);
   if (file == INVALID_HANDLE_VALUE) {

@@ -37,6 +37,21 @@ TENSORPLUG_API WriteOutcome write_new_file_atomically(
 TENSORPLUG_API std::error_code create_directories_private(
     const std::filesystem::path& dir);
 
+// Pieces shared with the in-place editor (config/edit.cpp).
+
+/// The OS error of the last call (errno).
+std::error_code last_error();
+/// A kFailed outcome whose `what` is "<what>: <error message>".
+WriteOutcome failed(std::error_code error, std::string what);
+/// ".<name>.<tag>-<pid>-<n>-<random>" for a temporary beside `target`: a
+/// name no other process or thread picks.
+std::string temporary_name(const std::filesystem::path& target,
+                           std::string_view tag);
+#if !defined(_WIN32)
+/// Writes all of `content` to `fd`, retrying on EINTR.
+std::error_code write_all(int fd, std::string_view content);
+#endif
+
 /// For tests: called with the temporary file's path after it is written and
 /// synced and before it is linked into place (to simulate a concurrent
 /// writer). Empty to remove.

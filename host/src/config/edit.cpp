@@ -13,6 +13,7 @@
 #include <optional>
 #include <random>
 
+#include "config/atomic_write.hpp"
 #include "config/default_file.hpp"
 #include "config/file_reader.hpp"
 #include "config/file_settings.hpp"
@@ -113,35 +114,6 @@ std::string validated_json_value(std::string_view key, std::string_view value,
 
 namespace {
 
-std::error_code last_error() { return {errno, std::generic_category()}; }
-
-WriteOutcome failed(std::error_code error, std::string what) {
-  return WriteOutcome{WriteOutcome::Kind::kFailed, error,
-                      fmt::format("{}: {}", what, error.message())};
-}
-
-std::string temporary_name(const std::filesystem::path& target) {
-  static std::atomic<unsigned> counter{0};
-  thread_local std::mt19937_64 random(
-      std::random_device{}() ^
-      static_cast<std::uint64_t>(
-          std::chrono::steady_clock::now().time_since_epoch().count()));
-  return fmt::format(".{}.edit-{}-{}-{:016x}", target.filename().string(),
-                     static_cast<long>(::getpid()), counter++, random());
-}
-
-std::error_code write_all(int fd, std::string_view content) {
-  while (!content.empty()) {
-    const ssize_t n = ::write(fd, content.data(), content.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return last_error();
-    }
-    content.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return {};
-}
-
 /// The file's current bytes, or nullopt when it cannot be read.
 std::optional<std::string> current_content(const std::filesystem::path& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
@@ -191,7 +163,7 @@ WriteOutcome replace_file_atomically(const std::filesystem::path& path,
   std::filesystem::path temporary;
   int fd = -1;
   for (int attempt = 0; attempt < 16 && fd < 0; ++attempt) {
-    temporary = dir / temporary_name(path);
+    temporary = dir / temporary_name(path, "edit");
     fd = ::open(temporary.c_str(),
                 O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0 && errno != EEXIST) break;
