@@ -89,6 +89,23 @@ std::error_code write_all(int fd, std::string_view content) {
   return {};
 }
 
+std::optional<WriteOutcome> finish_temporary(
+    int fd, const std::filesystem::path& temporary, std::string_view content) {
+  std::error_code error = write_all(fd, content);
+  std::string step = "cannot write";
+  if (!error && ::fsync(fd) != 0) {
+    error = last_error();
+    step = "cannot sync";
+  }
+  if (::close(fd) != 0 && !error) {
+    error = last_error();
+    step = "cannot close";
+  }
+  if (!error) return std::nullopt;
+  ::unlink(temporary.c_str());
+  return failed(error, fmt::format("{} {}", step, temporary.string()));
+}
+
 namespace {
 
 /// Links `temporary` to `target` without replacing; 0 or an errno value.
@@ -140,19 +157,8 @@ WriteOutcome write_new_file_atomically(const std::filesystem::path& path,
                                      dir.string()));
   }
 
-  std::error_code error = write_all(fd, content);
-  std::string step = "cannot write";
-  if (!error && ::fsync(fd) != 0) {
-    error = last_error();
-    step = "cannot sync";
-  }
-  if (::close(fd) != 0 && !error) {
-    error = last_error();
-    step = "cannot close";
-  }
-  if (error) {
-    ::unlink(temporary.c_str());
-    return failed(error, fmt::format("{} {}", step, temporary.string()));
+  if (auto failure = finish_temporary(fd, temporary, content)) {
+    return *failure;
   }
 
   if (auto& hook = before_link_hook()) hook(temporary);

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -50,6 +51,10 @@ std::string temporary_name(const std::filesystem::path& target,
 #if !defined(_WIN32)
 /// Writes all of `content` to `fd`, retrying on EINTR.
 std::error_code write_all(int fd, std::string_view content);
+/// Writes `content` to the open temporary file `fd`, syncs and closes it.
+/// On failure removes `temporary` and returns why; nullopt on success.
+std::optional<WriteOutcome> finish_temporary(
+    int fd, const std::filesystem::path& temporary, std::string_view content);
 #endif
 
 /// For tests: called with the temporary file's path after it is written and

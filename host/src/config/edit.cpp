@@ -173,27 +173,15 @@ WriteOutcome replace_file_atomically(const std::filesystem::path& path,
                                             "in {}",
                                             dir.string()));
   }
-  std::error_code error;
-  std::string step;
   if (::fchmod(fd, info.st_mode & 07777) != 0) {
-    error = last_error();
-    step = "cannot set the permissions of";
-  }
-  if (!error) {
-    error = write_all(fd, content);
-    step = "cannot write";
-  }
-  if (!error && ::fsync(fd) != 0) {
-    error = last_error();
-    step = "cannot sync";
-  }
-  if (::close(fd) != 0 && !error) {
-    error = last_error();
-    step = "cannot close";
-  }
-  if (error) {
+    const std::error_code error = last_error();
+    ::close(fd);
     ::unlink(temporary.c_str());
-    return failed(error, fmt::format("{} {}", step, temporary.string()));
+    return failed(error, fmt::format("cannot set the permissions of {}",
+                                     temporary.string()));
+  }
+  if (auto failure = finish_temporary(fd, temporary, content)) {
+    return *failure;
   }
   if (auto& hook = before_rename_hook()) hook(temporary);
   // Another writer since we read it: do not lose its change.
