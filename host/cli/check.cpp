@@ -33,19 +33,6 @@ struct CheckState {
   std::optional<Failure> failure;
 };
 
-/// A path when it contains a directory separator or ends in a library
-/// suffix; otherwise a backend name.
-bool looks_like_path(std::string_view target) {
-  if (target.find('/') != std::string_view::npos) return true;
-#if defined(_WIN32)
-  if (target.find('\\') != std::string_view::npos) return true;
-#endif
-  for (std::string_view suffix : {".so", ".dll", ".dylib"}) {
-    if (target.ends_with(suffix)) return true;
-  }
-  return false;
-}
-
 std::string_view kind_name(Resolution::Kind kind) {
   switch (kind) {
     case Resolution::Kind::kBuiltin:
@@ -60,7 +47,7 @@ std::string_view kind_name(Resolution::Kind kind) {
 
 CheckState gather(const CheckOptions& options) {
   CheckState s;
-  s.is_path = looks_like_path(options.target);
+  s.is_path = looks_like_library_path(options.target);
   // No config_dir: `check` never reads or writes a configuration.
   ResolveOptions resolve;
   resolve.name_source = "the command line";

@@ -86,6 +86,8 @@ class TENSORPLUG_API Array {
   /// Number of elements.
   std::size_t size() const;
   std::span<const std::byte> bytes() const { return bytes_; }
+  /// The elements' bytes, row-major, for filling an array in place.
+  std::span<std::byte> mutable_bytes() { return bytes_; }
 
   /// The elements, when `T` matches the dtype (throws otherwise).
   template <class T>

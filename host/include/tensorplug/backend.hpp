@@ -97,6 +97,10 @@ class TENSORPLUG_API Function {
   std::vector<Array> operator()(const std::vector<Array>& inputs) const;
   std::size_t num_inputs() const;
   std::size_t num_outputs() const;
+  /// The plugin's callable (borrowed; valid while this Function lives), for
+  /// tools that exercise the ABI directly (the conformance kit). Calling it
+  /// bypasses every check the host makes.
+  ::tp_callable* raw() const;
 
  private:
   friend class Backend;
@@ -123,6 +127,18 @@ class TENSORPLUG_API Backend {
   const LibraryReport& report() const;
   /// Whether an entry (Keras name) is exported.
   bool provides(std::string_view entry) const;
+  /// The dtypes the backend declares through its `capabilities` entry, or
+  /// nullopt when it does not export that entry (then every dtype of
+  /// docs/ops.md is assumed). Throws PluginError when the entry fails.
+  std::optional<std::vector<DLDataType>> supported_dtypes() const;
+
+  /// Raw access for tools that exercise the ABI directly (the conformance
+  /// kit): the context the host created (borrowed; valid while this Backend
+  /// or any object from it lives) and an exported entry by Keras name
+  /// (`"relu"`, `"placeholder"`; nullptr when absent; cast it to its
+  /// `tp_<name>_fn*`). Calls made through them bypass every host check.
+  ::tp_context* raw_context() const;
+  const void* raw_entry(std::string_view entry) const;
 
   /// Keras `placeholder`: -1 (TP_DIM_UNKNOWN) marks an unknown dimension;
   /// no dtype means floatx.

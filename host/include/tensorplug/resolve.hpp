@@ -75,6 +75,12 @@ TENSORPLUG_API Resolution resolve_backend(std::string_view name,
 TENSORPLUG_API Resolution resolve_library_file(
     const std::filesystem::path& file, const ResolveOptions& options = {});
 
+/// True when `target` names a library file rather than a backend: it
+/// contains a directory separator or ends in a library suffix (.so, .dll,
+/// .dylib). Tools taking "<name-or-path>" use it to pick between
+/// resolve_backend and resolve_library_file.
+TENSORPLUG_API bool looks_like_library_path(std::string_view target);
+
 /// The directory holding the builtin backends.
 TENSORPLUG_API std::filesystem::path builtin_backend_dir(
     const ResolveOptions& options = {});

@@ -40,6 +40,30 @@ bool Backend::provides(std::string_view entry) const {
   return in(r.required_present) || in(r.optional_provided);
 }
 
+std::optional<std::vector<DLDataType>> Backend::supported_dtypes() const {
+  auto& inst = *instance_;
+  if (inst.entries().capabilities == nullptr) return std::nullopt;
+  tp_backend_capabilities caps{};
+  caps.struct_size = sizeof(caps);
+  tp_error error = detail::make_error();
+  inst.check(inst.entries().capabilities(inst.context(), &caps, &error), error,
+             "capabilities");
+  if (caps.num_dtypes == 0 || caps.dtypes == nullptr) {
+    throw PluginError(
+        TP_ERROR_INTERNAL,
+        fmt::format("Backend `{}`, `capabilities`: returned TP_OK but "
+                    "declared no dtypes",
+                    inst.name));
+  }
+  return std::vector<DLDataType>(caps.dtypes, caps.dtypes + caps.num_dtypes);
+}
+
+::tp_context* Backend::raw_context() const { return instance_->context(); }
+
+const void* Backend::raw_entry(std::string_view entry) const {
+  return instance_->library().entry(entry);
+}
+
 Tensor Backend::placeholder(const std::vector<std::int64_t>& shape,
                             std::optional<DLDataType> dtype,
                             const std::string& name) const {

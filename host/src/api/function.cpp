@@ -14,6 +14,10 @@ std::size_t Function::num_outputs() const {
   return handle_ ? handle_->num_outputs : 0;
 }
 
+::tp_callable* Function::raw() const {
+  return handle_ ? &handle_->callable : nullptr;
+}
+
 std::vector<Array> Function::operator()(
     const std::vector<Array>& inputs) const {
   if (!handle_) throw std::invalid_argument("calling an empty Function");

@@ -206,6 +206,17 @@ Resolution resolve_name(std::string_view requested,
 }
 }  // namespace
 
+bool looks_like_library_path(std::string_view target) {
+  if (target.find('/') != std::string_view::npos) return true;
+#if defined(_WIN32)
+  if (target.find('\\') != std::string_view::npos) return true;
+#endif
+  for (std::string_view suffix : {".so", ".dll", ".dylib"}) {
+    if (target.ends_with(suffix)) return true;
+  }
+  return false;
+}
+
 Resolution resolve_library_file(const fs::path& file,
                                 const ResolveOptions& options) {
   std::error_code ec;

@@ -90,7 +90,7 @@ extern "C" {
  * is still being proven and the minor version must match exactly too
  * (rule TP_ABI_3).
  */
-#define TP_API_VERSION_MINOR 2
+#define TP_API_VERSION_MINOR 3
 
 /** The prefix every exported entry carries. */
 #define TP_ENTRY_PREFIX "tp_"
@@ -415,6 +415,24 @@ typedef struct tp_tensor_desc {
 } tp_tensor_desc;
 #define TP_TENSOR_DESC_STRUCT_SIZE TP_STRUCT_SIZE(tp_tensor_desc, name)
 
+/**
+ * What a backend declares about itself through `capabilities`: the dtypes
+ * its ops and values support (the conformance kit tests those only). A
+ * backend without the entry is taken to support every dtype of docs/ops.md.
+ */
+typedef struct tp_backend_capabilities {
+  size_t struct_size;
+  /** out: the number of entries in `dtypes` (> 0). */
+  size_t num_dtypes;
+  /**
+   * out: the supported dtypes, each at most once. Owned by the plugin;
+   * static or valid until the context is shut down.
+   */
+  const DLDataType* dtypes;
+} tp_backend_capabilities;
+#define TP_CAPABILITIES_STRUCT_SIZE \
+  TP_STRUCT_SIZE(tp_backend_capabilities, dtypes)
+
 /* ------------------------------------------------------------------------ */
 /* Entries                                                                   */
 /* ------------------------------------------------------------------------ */
@@ -466,6 +484,14 @@ typedef tp_status tp_get_value_fn(tp_context* context,
 typedef tp_status tp_set_value_fn(tp_context* context, tp_tensor* variable,
                                   const DLTensor* value, tp_error* error);
 
+/**
+ * Optional: what the backend supports (`tp_backend_capabilities`; struct_size
+ * preset by the caller). Called after `context_init`.
+ */
+typedef tp_status tp_capabilities_fn(tp_context* context,
+                                     tp_backend_capabilities* out,
+                                     tp_error* error);
+
 /** Optional: static shape, dtype and name of a tensor. */
 typedef tp_status tp_tensor_info_fn(tp_context* context,
                                     const tp_tensor* tensor,
@@ -495,7 +521,8 @@ typedef tp_status tp_op_fn(tp_context* context, const tp_op_args* args,
   X(tensor_release, tp_tensor_release_fn)     \
   X(tensor_info, tp_tensor_info_fn)           \
   X(get_value, tp_get_value_fn)               \
-  X(set_value, tp_set_value_fn)
+  X(set_value, tp_set_value_fn)               \
+  X(capabilities, tp_capabilities_fn)
 
 /**
  * The core op set v1, every one a `tp_op_fn`, with Keras's backend meaning

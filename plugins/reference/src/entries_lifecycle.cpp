@@ -162,3 +162,20 @@ TP_CPP_EXPORT tp_status tp_tensor_info(tp_context* context,
     out->name = node->name.c_str();
   });
 }
+
+TP_CPP_EXPORT tp_status tp_capabilities(tp_context* context,
+                                        tp_backend_capabilities* out,
+                                        tp_error* error) {
+  static constexpr DLDataType kDtypes[] = {
+      {kDLFloat, 16, 1}, {kDLFloat, 32, 1}, {kDLFloat, 64, 1},
+      {kDLInt, 32, 1},   {kDLInt, 64, 1},   {TP_DL_BOOL, 8, 1}};
+  return tp::guard(error, "capabilities", [&] {
+    state_of(context, "capabilities");
+    if (out == nullptr || out->struct_size < TP_CAPABILITIES_STRUCT_SIZE) {
+      fail(TP_ERROR_INVALID_ARGUMENT,
+           "capabilities: out is NULL or its struct_size is too small");
+    }
+    out->num_dtypes = std::size(kDtypes);
+    out->dtypes = kDtypes;
+  });
+}

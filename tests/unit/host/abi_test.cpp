@@ -35,7 +35,7 @@ TEST_CASE("The C11 and C++ views of every ABI struct have the same size",
 }
 
 #if UINTPTR_MAX == 0xffffffffffffffffu
-// Frozen for API 0.2 on LP64: a change here is an ABI change that needs a
+// Frozen for API 0.3 on LP64: a change here is an ABI change that needs a
 // version bump and a CHANGELOG line (fields are only ever appended).
 static_assert(TP_ERROR_STRUCT_SIZE == 32);
 static_assert(TP_VERSION_STRUCT_SIZE == 16);
@@ -49,6 +49,7 @@ static_assert(TP_VARIABLE_ARGS_STRUCT_SIZE == 32);
 static_assert(TP_FUNCTION_ARGS_STRUCT_SIZE == 72);
 static_assert(TP_CALL_ARGS_STRUCT_SIZE == 40);
 static_assert(TP_CALLABLE_STRUCT_SIZE == 32);
+static_assert(TP_CAPABILITIES_STRUCT_SIZE == 24);
 #endif
 
 TEST_CASE("Field offsets of the context are frozen for this version", "[abi]") {
