@@ -1,7 +1,9 @@
 # Install rules and the CMake package: find_package(tensorplug) gives
-# tensorplug::tensorplug (the host library, for applications) and
-# tensorplug::plugin_api (the C ABI header, for plugin authors), plus
-# tensorplug_add_backend() for building plugins.
+# tensorplug::tensorplug (the host library, for applications),
+# tensorplug::plugin_api (the C ABI header, for plugin authors) and
+# tensorplug::conformance (the conformance kit's runner, when built), plus
+# tensorplug_add_backend() for building plugins and
+# tensorplug_add_conformance_test() for testing them.
 include(CMakePackageConfigHelpers)
 set(TENSORPLUG_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/tensorplug)
 
@@ -10,6 +12,13 @@ install(TARGETS tensorplug tensorplug_plugin_api tensorplug_cli
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+# The conformance kit's runner, exported so that
+# tensorplug_add_conformance_test() finds it as tensorplug::conformance.
+if(TARGET tensorplug_conformance)
+  install(TARGETS tensorplug_conformance
+    EXPORT tensorplugTargets
+    RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+endif()
 install(DIRECTORY host/include/tensorplug plugin_api/include/tensorplug
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(EXPORT tensorplugTargets NAMESPACE tensorplug::
@@ -23,6 +32,7 @@ install(FILES
   ${PROJECT_BINARY_DIR}/tensorplugConfig.cmake
   ${PROJECT_BINARY_DIR}/tensorplugConfigVersion.cmake
   cmake/TensorplugBackend.cmake cmake/TensorplugWarnings.cmake
+  cmake/TensorplugConformance.cmake
   cmake/tensorplug_exports.map
   DESTINATION ${TENSORPLUG_CMAKE_DIR})
 

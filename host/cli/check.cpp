@@ -2,11 +2,18 @@
 // dotted module path, or a library file) without reading or writing any
 // configuration. An invalid library is refused from its export table alone
 // and never loaded; a valid one is loaded with the default settings,
-// negotiated, initialised and released (unless --no-load).
+// negotiated, initialised and released (unless --no-load). With
+// --conformance it runs the conformance kit on it instead (the
+// `tensorplug-conformance` executable installed next to this one).
 #include <fmt/format.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <memory>
 #include <optional>
+#include <vector>
 
 #include "commands.hpp"
 #include "output.hpp"
@@ -22,6 +29,10 @@ struct CheckOptions {
   std::string target;
   bool json = false;
   bool no_load = false;
+  bool conformance = false;
+  std::string junit;
+  /// After `--`: passed on to tensorplug-conformance.
+  std::vector<std::string> kit_args;
 };
 
 struct CheckState {
@@ -177,7 +188,42 @@ boost::json::value render_json(const CheckOptions& options,
   return out;
 }
 
+/// `check --conformance`: replaces this process with the kit, which reports
+/// and exits itself; returns only when the kit cannot be started.
+int run_conformance(const CheckOptions& options) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  const fs::path kit = (ec ? fs::path("tensorplug") : self).parent_path() /
+                       "tensorplug-conformance";
+  if (!fs::exists(kit, ec)) {
+    print_error(capture_failure(std::make_exception_ptr(BackendNotFoundError(
+        fmt::format("The conformance kit is not installed: {} does not exist "
+                    "(it is installed next to `tensorplug`; build the "
+                    "tensorplug_conformance target).",
+                    kit.string())))));
+    return exit_status(ExitCode::kNotFound);
+  }
+  std::vector<std::string> args = {kit.string(), options.target};
+  if (options.json) args.emplace_back("--json");
+  if (!options.junit.empty()) {
+    args.emplace_back("--junit");
+    args.push_back(options.junit);
+  }
+  args.insert(args.end(), options.kit_args.begin(), options.kit_args.end());
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::fflush(nullptr);
+  execv(kit.c_str(), argv.data());
+  print_error(capture_failure(std::make_exception_ptr(
+      LoadError(fmt::format("Cannot run the conformance kit {}: {}.",
+                            kit.string(), std::strerror(errno))))));
+  return exit_status(ExitCode::kLoadFailure);
+}
+
 int run(const CheckOptions& options) {
+  if (options.conformance) return run_conformance(options);
   const CheckState s = gather(options);
   return emit_report(
       options.json, s.failure, [&] { return render_json(options, s); },
@@ -195,16 +241,41 @@ Command add_check_command(CLI::App& app) {
       "or a library file. The export table is read first: an invalid library\n"
       "is refused and never loaded. A valid one is loaded with the default\n"
       "settings, negotiated, initialised and released (unless --no-load).\n"
-      "No configuration file is read or written.");
+      "No configuration file is read or written.\n"
+      "--conformance runs the conformance kit (tensorplug-conformance) on\n"
+      "the backend instead; its own options go after `--`, e.g.\n"
+      "  tensorplug check reference --conformance -- --group ops");
   cmd->add_option("backend", options->target,
                   "Backend name (`reference`, `my_package.my_module`) or a "
                   "library path (contains `/` or ends in .so/.dll/.dylib)")
       ->required();
   cmd->add_flag("--json", options->json,
                 "Print one JSON object on stdout (see docs/cli.md)");
-  cmd->add_flag("--no-load", options->no_load,
-                "Only read the export table; do not load the library");
-  return {cmd, [options] { return run(*options); }};
+  CLI::Option* no_load =
+      cmd->add_flag("--no-load", options->no_load,
+                    "Only read the export table; do not load the library");
+  CLI::Option* conformance = cmd->add_flag(
+      "--conformance", options->conformance,
+      "Run the conformance kit on the backend (docs/conformance.md)");
+  conformance->excludes(no_load);
+  cmd->add_option("--junit", options->junit,
+                  "With --conformance: write a JUnit XML report to FILE")
+      ->type_name("FILE")
+      ->needs(conformance);
+  cmd->add_option("kit-options", options->kit_args,
+                  "With --conformance, after `--`: options of "
+                  "tensorplug-conformance");
+  return {cmd, [options] {
+            if (!options->kit_args.empty() && !options->conformance) {
+              print_error(capture_failure(std::make_exception_ptr(Error(
+                  ExitCode::kUsage,
+                  fmt::format("Unexpected argument `{}` (kit options after "
+                              "`--` need --conformance).",
+                              options->kit_args.front())))));
+              return exit_status(ExitCode::kUsage);
+            }
+            return run(*options);
+          }};
 }
 
 }  // namespace tensorplug::cli

@@ -1,5 +1,7 @@
-# ctest driver: install the build tree into a fresh prefix, build the
-# consumer project against it, and run it. Inputs: BUILD_DIR, SOURCE_DIR,
+# ctest driver: install the build tree into a fresh prefix, move it, build
+# the consumer project against it and run it, then build the example plugin
+# project examples/conformance_plugin against it and run its ctest (the
+# installed conformance kit on that plugin). Inputs: BUILD_DIR, SOURCE_DIR,
 # WORK_DIR, FIXTURE_SOURCE.
 file(REMOVE_RECURSE ${WORK_DIR})
 set(prefix ${WORK_DIR}/prefix)
@@ -32,4 +34,44 @@ endif()
 string(FIND "${out}" "reference from ${prefix}/" at)
 if(at EQUAL -1)
   message(FATAL_ERROR "the builtin backend was not found in the moved install tree")
+endif()
+
+# The out-of-tree example plugin project (examples/conformance_plugin/):
+# built against the moved install tree, its ctest runs the installed
+# conformance kit (tensorplug_add_conformance_test) on its plugin.
+set(example_build ${WORK_DIR}/conformance_plugin)
+execute_process(COMMAND ${CMAKE_COMMAND}
+  -S ${SOURCE_DIR}/examples/conformance_plugin -B ${example_build} -G Ninja
+  -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_BUILD_TYPE=Release
+  RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "configuring examples/conformance_plugin failed: ${rc}")
+endif()
+execute_process(COMMAND ${CMAKE_COMMAND} --build ${example_build}
+  RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "building examples/conformance_plugin failed: ${rc}")
+endif()
+# The test must run the runner of the install tree, not the build tree's.
+file(READ ${example_build}/CTestTestfile.cmake ctest_file)
+string(FIND "${ctest_file}" "${prefix}/bin/tensorplug-conformance" at)
+if(at EQUAL -1)
+  message(FATAL_ERROR "examples/conformance_plugin's test does not run "
+    "${prefix}/bin/tensorplug-conformance:\n${ctest_file}")
+endif()
+execute_process(COMMAND ${CMAKE_CTEST_COMMAND} --test-dir ${example_build}
+  --output-on-failure --no-tests=error
+  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+message("${out}${err}")
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "the conformance kit failed on examples/conformance_plugin: ${rc}")
+endif()
+set(junit ${example_build}/example_backend_conformance-junit.xml)
+if(NOT EXISTS ${junit})
+  message(FATAL_ERROR "the conformance run wrote no JUnit report at ${junit}")
+endif()
+file(READ ${junit} junit_text)
+string(FIND "${junit_text}" "<testsuites" at)
+if(at EQUAL -1)
+  message(FATAL_ERROR "${junit} is not a JUnit report:\n${junit_text}")
 endif()

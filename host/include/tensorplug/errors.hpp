@@ -63,8 +63,20 @@ class TENSORPLUG_API IncompatibleVersionError : public Error {
 /// The OS could not load the library, or the plugin failed to initialise.
 class TENSORPLUG_API LoadError : public Error {
  public:
-  explicit LoadError(const std::string& message)
-      : Error(ExitCode::kLoadFailure, message) {}
+  /// Where loading stopped (docs/plugin-abi.md, "How the host uses a
+  /// plugin"): the system loader (a missing dependency, an entry it cannot
+  /// resolve), the version handshake failing with another status than
+  /// TP_ERROR_VERSION (that one is IncompatibleVersionError), or
+  /// `context_init`.
+  enum class Stage { kSystemLoader, kHandshake, kInit };
+
+  explicit LoadError(const std::string& message,
+                     Stage stage = Stage::kSystemLoader)
+      : Error(ExitCode::kLoadFailure, message), stage_(stage) {}
+  Stage stage() const noexcept { return stage_; }
+
+ private:
+  Stage stage_;
 };
 
 /// An operation the loaded backend does not provide was called.

@@ -86,7 +86,7 @@ std::shared_ptr<Instance> Instance::create(const Resolution& resolution,
         "tensorplug plugin API {}; the plugin says: {} (rule TP_ABI_3)",
         self->name, where, host_v, message);
     if (status == TP_ERROR_VERSION) throw IncompatibleVersionError(text);
-    throw LoadError(text);
+    throw LoadError(text, LoadError::Stage::kHandshake);
   }
   if (error.release) error.release(&error);
   const tp_version& pv = args.plugin_version;
@@ -128,9 +128,11 @@ std::shared_ptr<Instance> Instance::create(const Resolution& resolution,
     tp_error init_error = make_error();
     const tp_status s = e.context_init(&ctx, &init_error);
     if (s != TP_OK) {
-      throw LoadError(fmt::format(
-          "Backend `{}` ({}) failed to initialise: {} (status {})", self->name,
-          where, take_message(init_error), static_cast<int>(s)));
+      throw LoadError(
+          fmt::format("Backend `{}` ({}) failed to initialise: {} (status {})",
+                      self->name, where, take_message(init_error),
+                      static_cast<int>(s)),
+          LoadError::Stage::kInit);
     }
     if (init_error.release) init_error.release(&init_error);
   }

@@ -36,6 +36,17 @@ std::string failure(const char* path) {
   return {};
 }
 
+/// The stage a LoadError says loading `path` stopped at.
+LoadError::Stage load_error_stage(const char* path) {
+  try {
+    load_file(path);
+  } catch (const LoadError& e) {
+    return e.stage();
+  }
+  FAIL("loading " << path << " did not throw a LoadError");
+  return LoadError::Stage::kSystemLoader;
+}
+
 /// True when the library at `path` is mapped into this process.
 bool is_loaded(const char* path) {
   void* h = ::dlopen(path, RTLD_NOW | RTLD_NOLOAD);
@@ -101,6 +112,7 @@ TEST_CASE(
     "[load]") {
   const std::string m = failure<LoadError>(fixtures::kInitFails);
   CHECK_THAT(m, Catch::Contains(fixtures::kInitFailsMessage));
+  CHECK(load_error_stage(fixtures::kInitFails) == LoadError::Stage::kInit);
   CHECK_FALSE(is_loaded(fixtures::kInitFails));
 }
 
@@ -109,6 +121,8 @@ TEST_CASE("A missing dependency fails at load with the system's message",
   const std::string m = failure<LoadError>(fixtures::kAbsentDep);
   CHECK_THAT(m, Catch::Contains(fixtures::kAbsentDepName));
   CHECK_THAT(m, Catch::Contains("Cannot load backend"));
+  CHECK(load_error_stage(fixtures::kAbsentDep) ==
+        LoadError::Stage::kSystemLoader);
   CHECK_FALSE(is_loaded(fixtures::kAbsentDep));
 }
 

@@ -1,0 +1,83 @@
+#include "lifecycle/memory_meter.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define TP_CONFORMANCE_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TP_CONFORMANCE_ASAN 1
+#endif
+#endif
+
+#if defined(TP_CONFORMANCE_ASAN)
+// GCC does not ship <sanitizer/allocator_interface.h>; its libasan exports
+// the same function, declared here as that header (clang's) declares it.
+extern "C" std::size_t __sanitizer_get_current_allocated_bytes(void);
+#else
+#include <malloc.h>
+#endif
+
+namespace tensorplug::conformance {
+
+std::size_t heap_bytes_in_use() {
+#if defined(TP_CONFORMANCE_ASAN)
+  return __sanitizer_get_current_allocated_bytes();
+#else
+  const struct mallinfo2 info = mallinfo2();
+  return info.uordblks + info.hblkhd;
+#endif
+}
+
+std::string_view heap_meter_name() {
+#if defined(TP_CONFORMANCE_ASAN)
+  return "AddressSanitizer's allocated-bytes counter";
+#else
+  return "glibc mallinfo2";
+#endif
+}
+
+HeapGrowth measure_growth(const std::function<void()>& cycle, int warmup,
+                          int cycles, int chunks) {
+  chunks = std::max(1, std::min(chunks, cycles));
+  for (int i = 0; i < warmup; ++i) cycle();
+  HeapGrowth growth;
+  std::vector<double> per_cycle;
+  const std::size_t start = heap_bytes_in_use();
+  std::size_t before = start;
+  int done = 0;
+  for (int c = 0; c < chunks; ++c) {
+    // Spread the remainder so that every cycle is run exactly once.
+    const int n = (cycles - done) / (chunks - c);
+    for (int i = 0; i < n; ++i) cycle();
+    done += n;
+    const std::size_t after = heap_bytes_in_use();
+    per_cycle.push_back(
+        (static_cast<double>(after) - static_cast<double>(before)) / n);
+    before = after;
+  }
+  growth.total_bytes =
+      static_cast<std::int64_t>(before) - static_cast<std::int64_t>(start);
+  growth.cycles = done;
+  std::sort(per_cycle.begin(), per_cycle.end());
+  const std::size_t m = per_cycle.size();
+  growth.median_bytes_per_cycle =
+      m % 2 == 1 ? per_cycle[m / 2]
+                 : (per_cycle[m / 2 - 1] + per_cycle[m / 2]) / 2;
+  return growth;
+}
+
+std::string leak_message(const HeapGrowth& growth, double bytes_per_cycle) {
+  if (growth.median_bytes_per_cycle <= bytes_per_cycle) return {};
+  return fmt::format(
+      "leaks ~{} bytes per cycle ({} bytes over {} cycles, heap measured with "
+      "{}; at most {} bytes per cycle are allowed)",
+      std::llround(growth.median_bytes_per_cycle), growth.total_bytes,
+      growth.cycles, heap_meter_name(), bytes_per_cycle);
+}
+
+}  // namespace tensorplug::conformance

@@ -1,0 +1,92 @@
+// tensorplug-conformance: the runner. It resolves the backend (without
+// loading it), starts itself once per group in child mode, collects what
+// the children report (surviving their crashes), and writes the console,
+// JUnit and JSON reports. In child mode (`--child <group> --events <file>`)
+// it runs one group in-process (events.hpp).
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <exception>
+#include <iostream>
+
+#include "events.hpp"
+#include "runner/files.hpp"
+#include "runner/options.hpp"
+#include "runner/report_console.hpp"
+#include "runner/report_json.hpp"
+#include "runner/report_junit.hpp"
+#include "runner/run_groups.hpp"
+#include "runner/spawn.hpp"
+#include "tensorplug/errors.hpp"
+#include "tensorplug/resolve.hpp"
+
+namespace {
+
+using namespace tensorplug::conformance;
+using namespace tensorplug::conformance::runner;
+
+/// The same resolution the children make (no configuration read), so that
+/// a missing backend is reported once, with every path tried.
+tensorplug::Resolution resolve(const std::string& target) {
+  tensorplug::ResolveOptions options;
+  options.name_source = "the command line";
+  return tensorplug::looks_like_library_path(target)
+             ? tensorplug::resolve_library_file(target, options)
+             : tensorplug::resolve_backend(target, options);
+}
+
+int run_parent(const RunnerOptions& options, const char* argv0) {
+  RunResult run;
+  run.backend.target = options.kit.target;
+  try {
+    run.backend.library = resolve(options.kit.target).library.string();
+  } catch (const tensorplug::Error& e) {
+    std::cerr << "tensorplug-conformance: error: " << e.what() << "\n";
+    return static_cast<int>(e.code());
+  }
+  run_groups(options, self_executable(argv0), run);
+
+  const Summary summary = summarize(run);
+  const std::string report =
+      options.json ? render_json(run, summary) : render_console(run, summary);
+  std::fwrite(report.data(), 1, report.size(), stdout);
+  std::fflush(stdout);
+  // A report CI asked for and did not get fails the run, after the console
+  // report was printed anyway.
+  int status = exit_code(summary);
+  const auto write = [&](const std::string& file, const std::string& text) {
+    if (file.empty()) return;
+    try {
+      write_file_atomically(file, text);
+    } catch (const std::exception& e) {
+      std::cerr << "tensorplug-conformance: error: " << e.what() << "\n";
+      status = 1;
+    }
+  };
+  write(options.junit_file, render_junit(run));
+  write(options.json_file, render_json(run, summary));
+  return status;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  RunnerOptions options;
+  if (const std::optional<int> done = parse_options(argc, argv, options)) {
+    return *done;
+  }
+  if (options.list_groups) {
+    for (std::string_view g : kGroups) std::cout << g << "\n";
+    return 0;
+  }
+  try {
+    if (options.is_child()) {
+      return run_group(options.kit, options.child_group, options.events_file,
+                       options.start_at);
+    }
+    return run_parent(options, argv[0]);
+  } catch (const std::exception& e) {
+    std::cerr << "tensorplug-conformance: error: " << e.what() << "\n";
+    return 1;
+  }
+}

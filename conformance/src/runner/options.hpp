@@ -1,0 +1,50 @@
+// The runner's command line (CLI11): the public options, and the hidden
+// child mode (`--child <group> --events <file> [--start-at N]`) with which
+// the runner starts itself once per group.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kit.hpp"
+
+namespace tensorplug::conformance::runner {
+
+struct RunnerOptions {
+  /// target, dtypes (parsed), seed, cycles.
+  KitOptions kit;
+  /// --dtypes as given, passed on to the children.
+  std::string dtypes_text;
+  /// The groups to run, in order (default: kGroups).
+  std::vector<std::string> groups;
+  std::string junit_file;
+  bool json = false;
+  std::string json_file;
+  double timeout_seconds = 600;
+  bool no_isolate = false;
+  std::string keep_logs;
+  bool list_groups = false;
+  bool verbose = false;
+
+  // Child mode.
+  std::string child_group;
+  std::string events_file;
+  std::size_t start_at = 0;
+  bool is_child() const { return !child_group.empty(); }
+};
+
+/// Parses the command line. Returns the exit status to end with right away
+/// (0 after --help, 64 after a usage error, with the message printed), or
+/// nothing to go on.
+std::optional<int> parse_options(int argc, char** argv, RunnerOptions& out);
+
+/// The arguments (after argv[0]) that start a child for `group`, which
+/// starts at case `start_at` and does not run the cases of `skip_entries`
+/// (entries that crashed the backend in an earlier attempt).
+std::vector<std::string> child_arguments(
+    const RunnerOptions& options, const std::string& group,
+    const std::string& events_file, std::size_t start_at,
+    const std::vector<std::string>& skip_entries = {});
+
+}  // namespace tensorplug::conformance::runner
