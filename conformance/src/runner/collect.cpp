@@ -42,6 +42,7 @@ void AttemptCollector::apply(const Event& e) {
     c.entry = e.str("entry", "?");
     c.name = e.str("case", "?");
     running_ = std::move(c);
+    running_since_ = std::chrono::steady_clock::now();
   } else if (e.type == "case_end") {
     CaseResult c;
     c.index = e.index("index");
@@ -103,7 +104,9 @@ std::optional<std::size_t> AttemptCollector::conclude(const ChildExit& exit,
   CaseResult c = std::move(*running_);
   running_.reset();
   c.status = CaseStatus::kFailed;
-  c.failures.push_back(exit.kind == ChildExit::Kind::kTimedOut
+  const bool killed_by_runner = exit.kind == ChildExit::Kind::kTimedOut ||
+                                exit.kind == ChildExit::Kind::kHung;
+  c.failures.push_back(killed_by_runner
                            ? crash.description
                            : fmt::format("crashed: {} while running this case",
                                          crash.description));

@@ -4,6 +4,7 @@
 // that decides where a restarted child starts.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string_view>
@@ -37,6 +38,10 @@ class AttemptCollector {
   bool group_ended() const { return group_ended_; }
   /// The case started and not ended (the one running when the child died).
   const std::optional<CaseResult>& running() const { return running_; }
+  /// When the runner read the running case's start (for --case-timeout).
+  std::optional<std::chrono::steady_clock::time_point> running_since() const {
+    return running_ ? std::optional(running_since_) : std::nullopt;
+  }
   /// Index of the last case that ended, if any.
   std::optional<std::size_t> last_ended() const { return last_ended_; }
 
@@ -51,6 +56,7 @@ class AttemptCollector {
   BackendInfo& backend_;
   std::function<void(const GroupResult&, const CaseResult&)> on_case_;
   std::optional<CaseResult> running_;
+  std::chrono::steady_clock::time_point running_since_;
   std::optional<std::size_t> last_ended_;
   bool group_ended_ = false;
 };

@@ -117,6 +117,13 @@ CrashInfo describe_exit(const ChildExit& exit, std::string_view log,
       info.description =
           fmt::format("timed out after {:g} s", exit.timeout_seconds);
       return info;
+    case ChildExit::Kind::kHung:
+      info.kind = "hang";
+      info.description = fmt::format(
+          "hung: no result after {:g} s (--case-timeout); the runner killed "
+          "it",
+          exit.timeout_seconds);
+      return info;
     case ChildExit::Kind::kSignaled:
       info.signal = signal_name(exit.signal);
       info.description =

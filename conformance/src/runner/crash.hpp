@@ -14,11 +14,13 @@ namespace tensorplug::conformance::runner {
 
 /// How a child ended, as the runner saw it.
 struct ChildExit {
-  enum class Kind { kExited, kSignaled, kTimedOut };
+  /// kTimedOut: the group's time limit passed; kHung: one case ran longer
+  /// than the per-case limit. The runner killed the child in both.
+  enum class Kind { kExited, kSignaled, kTimedOut, kHung };
   Kind kind = Kind::kExited;
   int status = 0;              ///< exit status (kExited)
   int signal = 0;              ///< terminating signal (kSignaled)
-  double timeout_seconds = 0;  ///< the limit it hit (kTimedOut)
+  double timeout_seconds = 0;  ///< the limit it hit (kTimedOut, kHung)
 };
 
 /// "SIGSEGV" (or "signal 42" for one without a name).

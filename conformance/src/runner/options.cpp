@@ -74,6 +74,11 @@ std::optional<int> parse_options(int argc, char** argv, RunnerOptions& o) {
                  "Time limit of each group, restarts included, in seconds")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  app.add_option("--case-timeout", o.case_timeout_seconds,
+                 "Time limit of one case, in seconds: a case that runs "
+                 "longer fails as hung and the group goes on after it")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   app.add_flag("--no-isolate", o.no_isolate,
                "Run the groups in this process (for a debugger; a crash "
                "ends the run)");

@@ -22,6 +22,9 @@ struct RunnerOptions {
   bool json = false;
   std::string json_file;
   double timeout_seconds = 600;
+  /// A case running longer than this is a hang: its child is killed and the
+  /// group goes on after it (--case-timeout).
+  double case_timeout_seconds = 120;
   bool no_isolate = false;
   std::string keep_logs;
   bool list_groups = false;

@@ -74,7 +74,9 @@ std::string group_status_label(const GroupResult& group) {
       // Name the distinct signals (or "exit"), in order of appearance.
       std::vector<std::string> causes;
       for (const CrashInfo& c : group.crashes) {
-        const std::string cause = c.signal.empty() ? "exit" : c.signal;
+        const std::string cause = !c.signal.empty()  ? c.signal
+                                  : c.kind == "hang" ? "hang"
+                                                     : "exit";
         if (std::find(causes.begin(), causes.end(), cause) == causes.end()) {
           causes.push_back(cause);
         }

@@ -110,9 +110,16 @@ void run_isolated(const RunnerOptions& options, const std::string& exe,
                     child_arguments(options, g.name, events.string(), start_at,
                                     crashed_entries),
                     log);
-    const ChildExit exit =
-        wait_child(pid, deadline, options.timeout_seconds,
-                   [&] { collector.apply_all(reader.feed(tail.read_new())); });
+    const auto case_limit = std::chrono::duration_cast<Clock::duration>(
+        std::chrono::duration<double>(options.case_timeout_seconds));
+    const ChildExit exit = wait_child(
+        pid, deadline, options.timeout_seconds,
+        [&] { collector.apply_all(reader.feed(tail.read_new())); },
+        [&] {
+          const auto since = collector.running_since();
+          return since && Clock::now() - *since > case_limit;
+        },
+        options.case_timeout_seconds);
     collector.apply_all(reader.finish());
     for (const std::string& p : reader.problems()) g.failures.push_back(p);
     const std::optional<std::size_t> next =

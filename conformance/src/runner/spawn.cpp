@@ -84,8 +84,9 @@ pid_t spawn_child(const std::string& exe, const std::vector<std::string>& args,
 }
 
 ChildExit wait_child(pid_t pid, std::chrono::steady_clock::time_point deadline,
-                     double timeout_seconds,
-                     const std::function<void()>& tick) {
+                     double timeout_seconds, const std::function<void()>& tick,
+                     const std::function<bool()>& hung,
+                     double case_timeout_seconds) {
   using namespace std::chrono_literals;
   ChildExit result;
   for (;;) {
@@ -107,14 +108,17 @@ ChildExit wait_child(pid_t pid, std::chrono::steady_clock::time_point deadline,
       return result;
     }
     if (tick) tick();
-    if (std::chrono::steady_clock::now() >= deadline) {
+    const bool group_over = std::chrono::steady_clock::now() >= deadline;
+    if (group_over || (hung && hung())) {
       kill(-pid, SIGKILL);
       kill(pid, SIGKILL);
       while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
       }
       if (tick) tick();
-      result.kind = ChildExit::Kind::kTimedOut;
-      result.timeout_seconds = timeout_seconds;
+      result.kind =
+          group_over ? ChildExit::Kind::kTimedOut : ChildExit::Kind::kHung;
+      result.timeout_seconds =
+          group_over ? timeout_seconds : case_timeout_seconds;
       return result;
     }
     std::this_thread::sleep_for(10ms);

@@ -28,9 +28,12 @@ pid_t spawn_child(const std::string& exe, const std::vector<std::string>& args,
 /// Waits for `pid`, calling `tick` every few milliseconds (to read events as
 /// they come) and once more after it ended. Past `deadline` the child's
 /// process group is killed with SIGKILL and the result is kTimedOut with
-/// `timeout_seconds`.
+/// `timeout_seconds`; when `hung` (asked after each tick) says the running
+/// case exceeded its limit, the same, with kHung and `case_timeout_seconds`.
 ChildExit wait_child(pid_t pid, std::chrono::steady_clock::time_point deadline,
-                     double timeout_seconds, const std::function<void()>& tick);
+                     double timeout_seconds, const std::function<void()>& tick,
+                     const std::function<bool()>& hung = {},
+                     double case_timeout_seconds = 0);
 
 /// Up to the last `max_bytes` of a file ("" when it cannot be read).
 std::string read_file_end(const std::filesystem::path& file,

@@ -208,6 +208,27 @@ TEST_CASE(
   CHECK(runner::group_status(g) == runner::GroupStatus::kTimedOut);
 }
 
+TEST_CASE(
+    "A case that outlives the per-case limit fails as hung and the group "
+    "restarts after it",
+    "[conformance][runner]") {
+  runner::GroupResult g;
+  g.name = "ops";
+  runner::BackendInfo b;
+  ChildExit hung;
+  hung.kind = ChildExit::Kind::kHung;
+  hung.timeout_seconds = 120;
+  const auto next =
+      collect(g, b, kStart + case_start(7, "exp", "(2, 3) float32"), hung);
+  REQUIRE(next.has_value());
+  CHECK(*next == 8);
+  REQUIRE(g.cases.size() == 1);
+  CHECK(g.cases[0].status == CaseStatus::kFailed);
+  CHECK(g.cases[0].failures.at(0).find("hung: no result after 120 s") == 0);
+  CHECK_FALSE(g.timed_out);
+  CHECK(runner::group_status_label(g).find("hang") != std::string::npos);
+}
+
 TEST_CASE("Restarts stop after the maximum number per group",
           "[conformance][runner]") {
   runner::GroupResult g;
