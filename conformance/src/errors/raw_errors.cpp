@@ -35,11 +35,10 @@ constexpr auto kInvalid = TP_ERROR_INVALID_ARGUMENT;
 
 void check_null_out(tp_tensor* out, std::string_view entry) {
   if (out != nullptr) {
-    FAIL_CHECK(
-        fmt::format("{} failed but set its out tensor (expected it to "
-                    "stay NULL: a failed call returns nothing, "
-                    "plugin_api.h)",
-                    entry));
+    FAIL_CHECK(fmt::format(
+        "{} set its out tensor in a call that must fail (a failed call "
+        "leaves it NULL, plugin_api.h)",
+        entry));
   }
 }
 
