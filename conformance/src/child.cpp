@@ -89,7 +89,21 @@ int run_group(const KitOptions& options, std::string_view group,
     load_failure = e.what();
   }
   kit.emit(boost::json::serialize(start));
-  if (!load_failure.empty() && group != "loading") {
+  // Without its oracle the kit can judge nothing: say so once, instead of
+  // failing every case that compares with the reference.
+  std::string oracle_failure;
+  try {
+    kit.reference();
+  } catch (const std::exception& e) {
+    oracle_failure = fmt::format(
+        "the reference backend, the kit's oracle, cannot be loaded (is "
+        "tensorplug installed completely?): {}",
+        e.what());
+  }
+  if (!oracle_failure.empty()) {
+    kit.emit(boost::json::serialize(boost::json::object{
+        {"event", "load_failed"}, {"message", oracle_failure}}));
+  } else if (!load_failure.empty() && group != "loading") {
     kit.emit(boost::json::serialize(boost::json::object{
         {"event", "load_failed"}, {"message", load_failure}}));
   } else {

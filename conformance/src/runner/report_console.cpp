@@ -101,8 +101,8 @@ std::string render_table(const RunResult& run) {
 std::string render_failures(const RunResult& run) {
   std::string out;
   for (const GroupResult& g : run.groups) {
-    if (g.load_failed && g.name != "loading") {
-      out += fmt::format("{}: not run: the backend did not load\n", g.name);
+    if (g.load_failed) {
+      out += fmt::format("{}: not run\n", g.name);
       out += indent(*g.load_failed, 4);
     }
     for (const std::string& f : g.failures) {

@@ -34,7 +34,7 @@ void GroupResult::add_not_provided(const std::string& entry,
 }
 
 GroupStatus group_status(const GroupResult& group) {
-  if (group.load_failed && group.name != "loading") return GroupStatus::kNotRun;
+  if (group.load_failed) return GroupStatus::kNotRun;
   if (group.timed_out) return GroupStatus::kTimedOut;
   if (!group.crashes.empty()) return GroupStatus::kCrashed;
   const bool case_failed = std::any_of(
