@@ -8,13 +8,7 @@
 #include "fixture_paths.hpp"
 #include "raw_plugin.hpp"
 
-using raw::Callable;
-using raw::Context;
-using raw::Entries;
-using raw::Error;
-using raw::Library;
-using raw::Result;
-using raw::Value;
+using namespace raw;
 
 TEST_CASE("The valid fixture negotiates, runs identity functions and updates",
           "[plugins]") {
@@ -22,10 +16,7 @@ TEST_CASE("The valid fixture negotiates, runs identity functions and updates",
   Entries e(lib);
   CHECK(e.add_entry == nullptr);
 
-  tp_negotiate_args nargs{};
-  nargs.struct_size = TP_NEGOTIATE_ARGS_STRUCT_SIZE;
-  nargs.host_max = {TP_VERSION_STRUCT_SIZE, TP_API_VERSION_MAJOR,
-                    TP_API_VERSION_MINOR};
+  auto nargs = raw::negotiate_args();
   Error err;
   REQUIRE(e.negotiate(&nargs, &err) == TP_OK);
   CHECK(nargs.plugin_version.major == TP_API_VERSION_MAJOR);
@@ -38,9 +29,7 @@ TEST_CASE("The valid fixture negotiates, runs identity functions and updates",
   tp_tensor* x = nullptr;
   REQUIRE(e.placeholder(ctx.get(), &pargs, &x, &err) == TP_OK);
   Value init({3}, {1, 2, 3});
-  tp_variable_args vargs{};
-  vargs.struct_size = TP_VARIABLE_ARGS_STRUCT_SIZE;
-  vargs.value = &init.tensor();
+  auto vargs = raw::variable_args(init.tensor());
   tp_tensor* v = nullptr;
   REQUIRE(e.variable(ctx.get(), &vargs, &v, &err) == TP_OK);
 
@@ -93,10 +82,7 @@ TEST_CASE("The init-fails fixture reports its message", "[plugins]") {
 TEST_CASE("The future-major fixture answers API version 99.0", "[plugins]") {
   Library lib(fixtures::kFutureMajor);
   auto* negotiate = lib.get<tp_negotiate_version_fn>("tp_negotiate_version");
-  tp_negotiate_args nargs{};
-  nargs.struct_size = TP_NEGOTIATE_ARGS_STRUCT_SIZE;
-  nargs.host_max = {TP_VERSION_STRUCT_SIZE, TP_API_VERSION_MAJOR,
-                    TP_API_VERSION_MINOR};
+  auto nargs = raw::negotiate_args();
   Error err;
   REQUIRE(negotiate(&nargs, &err) == TP_OK);
   CHECK(nargs.plugin_version.major == 99);

@@ -1,7 +1,11 @@
 // Test helpers for driving a backend plugin through its raw C ABI with
 // dlopen/dlsym only (no host loader): RAII wrappers for the library, a
-// context, an error, a callable, and float32 DLPack values.
+// context, an error, a callable, and float32 DLPack values; builders for the
+// entries' argument structs; and a Session (library, entries, context) whose
+// graph-building helpers REQUIRE success (Catch: main thread only).
 #pragma once
+
+#include <catch2/catch.hpp>
 
 #include <dlfcn.h>
 #include <tensorplug/plugin_api.h>
@@ -257,6 +261,28 @@ tp_placeholder_args placeholder_args(std::vector<int64_t>&& shape,
                                      DLDataType dtype = kDefault,
                                      const char* name = nullptr) = delete;
 
+/** Builds tp_negotiate_args for a host whose highest version is given. */
+inline tp_negotiate_args negotiate_args(
+    uint32_t host_major = TP_API_VERSION_MAJOR,
+    uint32_t host_minor = TP_API_VERSION_MINOR) {
+  tp_negotiate_args a{};
+  a.struct_size = TP_NEGOTIATE_ARGS_STRUCT_SIZE;
+  a.host_max = {TP_VERSION_STRUCT_SIZE, host_major, host_minor};
+  return a;
+}
+
+/** Builds tp_variable_args; `value` must outlive their use. */
+inline tp_variable_args variable_args(const DLTensor& value,
+                                      DLDataType dtype = DLDataType{},
+                                      const char* name = nullptr) {
+  tp_variable_args a{};
+  a.struct_size = TP_VARIABLE_ARGS_STRUCT_SIZE;
+  a.value = &value;
+  a.dtype = dtype;
+  a.name = name;
+  return a;
+}
+
 /** Builds tp_function_args from vectors that must outlive the call. */
 inline tp_function_args function_args(
     const std::vector<tp_tensor*>& inputs,
@@ -276,5 +302,61 @@ inline tp_function_args function_args(
   a.name = name;
   return a;
 }
+
+/**
+ * A loaded plugin with its entries and one initialised context, plus helpers
+ * that build the graph and REQUIRE each entry to succeed (Catch assertions:
+ * use them on the test's thread only).
+ */
+struct Session {
+  explicit Session(const std::string& path, DLDataType floatx = kFloat32)
+      : lib(path), e(lib), ctx(e, floatx) {}
+
+  Library lib;
+  Entries e;
+  Context ctx;
+
+  tp_tensor* placeholder(const std::vector<int64_t>& shape,
+                         const char* name = nullptr) {
+    auto args = placeholder_args(shape, kDefault, name);
+    tp_tensor* t = nullptr;
+    Error err;
+    REQUIRE(e.placeholder(ctx.get(), &args, &t, &err) == TP_OK);
+    REQUIRE(t != nullptr);
+    return t;
+  }
+  tp_tensor* variable(Value value, const char* name = nullptr) {
+    auto args = variable_args(value.tensor(), DLDataType{}, name);
+    tp_tensor* t = nullptr;
+    Error err;
+    REQUIRE(e.variable(ctx.get(), &args, &t, &err) == TP_OK);
+    REQUIRE(t != nullptr);
+    return t;
+  }
+  tp_tensor* add(tp_tensor* a, tp_tensor* b) {
+    tp_tensor* t = nullptr;
+    Error err;
+    REQUIRE(e.add(ctx.get(), a, b, &t, &err) == TP_OK);
+    REQUIRE(t != nullptr);
+    return t;
+  }
+  /** Compiles `f` (see function_args), REQUIRing success. */
+  void compile(Callable& f, const std::vector<tp_tensor*>& inputs,
+               const std::vector<tp_tensor*>& outputs,
+               const std::vector<tp_tensor*>& update_variables = {},
+               const std::vector<tp_tensor*>& update_values = {},
+               const char* name = nullptr) {
+    auto args =
+        function_args(inputs, outputs, update_variables, update_values, name);
+    Error err;
+    REQUIRE(e.function(ctx.get(), &args, &f, &err) == TP_OK);
+  }
+  Result value_of(tp_tensor* v) {
+    DLManagedTensor* m = nullptr;
+    Error err;
+    REQUIRE(e.get_value(ctx.get(), v, &m, &err) == TP_OK);
+    return take(m);
+  }
+};
 
 }  // namespace raw

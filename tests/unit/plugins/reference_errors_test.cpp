@@ -8,57 +8,11 @@
 #include "fixture_paths.hpp"
 #include "raw_plugin.hpp"
 
-using raw::Callable;
-using raw::Context;
-using raw::Entries;
-using raw::Error;
-using raw::Library;
-using raw::Result;
-using raw::Value;
-
-namespace {
-
-struct Fixture {
-  Library lib{fixtures::kReference};
-  Entries e{lib};
-  Context ctx{e};
-
-  tp_tensor* placeholder(const std::vector<int64_t>& shape, const char* name) {
-    auto args = raw::placeholder_args(shape, raw::kDefault, name);
-    tp_tensor* t = nullptr;
-    Error err;
-    REQUIRE(e.placeholder(ctx.get(), &args, &t, &err) == TP_OK);
-    return t;
-  }
-  tp_tensor* variable(Value value, const char* name) {
-    tp_variable_args args{};
-    args.struct_size = TP_VARIABLE_ARGS_STRUCT_SIZE;
-    args.value = &value.tensor();
-    args.name = name;
-    tp_tensor* t = nullptr;
-    Error err;
-    REQUIRE(e.variable(ctx.get(), &args, &t, &err) == TP_OK);
-    return t;
-  }
-  tp_tensor* add(tp_tensor* a, tp_tensor* b) {
-    tp_tensor* t = nullptr;
-    Error err;
-    REQUIRE(e.add(ctx.get(), a, b, &t, &err) == TP_OK);
-    return t;
-  }
-  std::vector<float> value_of(tp_tensor* v) {
-    DLManagedTensor* m = nullptr;
-    Error err;
-    REQUIRE(e.get_value(ctx.get(), v, &m, &err) == TP_OK);
-    return raw::take(m).data;
-  }
-};
-
-}  // namespace
+using namespace raw;
 
 TEST_CASE("add refuses shapes that cannot broadcast, naming both",
           "[plugins]") {
-  Fixture fx;
+  Session fx(fixtures::kReference);
   tp_tensor* a = fx.placeholder({2, 3}, "a");
   tp_tensor* b = fx.placeholder({4}, "b");
   tp_tensor* out = reinterpret_cast<tp_tensor*>(1);
@@ -70,15 +24,13 @@ TEST_CASE("add refuses shapes that cannot broadcast, naming both",
 
 TEST_CASE("add reports a broadcast failure found only at call time",
           "[plugins]") {
-  Fixture fx;
+  Session fx(fixtures::kReference);
   tp_tensor* a = fx.placeholder({TP_DIM_UNKNOWN}, "a");
   tp_tensor* b = fx.placeholder({TP_DIM_UNKNOWN}, "b");
   tp_tensor* y = fx.add(a, b);
   Callable f;
-  std::vector<tp_tensor*> inputs{a, b}, outputs{y};
-  auto fargs = raw::function_args(inputs, outputs);
+  fx.compile(f, {a, b}, {y});
   Error err;
-  REQUIRE(fx.e.function(fx.ctx.get(), &fargs, &f, &err) == TP_OK);
   Value av({2}, {1, 2});
   Value bv({3}, {1, 2, 3});
   std::vector<Result> out;
@@ -88,15 +40,14 @@ TEST_CASE("add reports a broadcast failure found only at call time",
 }
 
 TEST_CASE("A call checks its inputs against the placeholders", "[plugins]") {
-  Fixture fx;
+  Session fx(fixtures::kReference);
   tp_tensor* x = fx.placeholder({TP_DIM_UNKNOWN, 3}, "x");
   tp_tensor* v = fx.variable(Value({3}, {1, 2, 3}), "v");
   tp_tensor* y = fx.add(x, v);
   Callable f;
   std::vector<tp_tensor*> inputs{x}, outputs{y};
-  auto fargs = raw::function_args(inputs, outputs);
+  fx.compile(f, inputs, outputs);
   Error err;
-  REQUIRE(fx.e.function(fx.ctx.get(), &fargs, &f, &err) == TP_OK);
   std::vector<Result> out;
 
   SECTION("a shape that does not fit") {
@@ -167,12 +118,12 @@ TEST_CASE("A call checks its inputs against the placeholders", "[plugins]") {
     CHECK(err.text() == "call 'train_step': expected 1 input(s), got 0");
   }
   // Nothing above changed the variable.
-  CHECK(fx.value_of(v) == std::vector<float>{1, 2, 3});
+  CHECK(fx.value_of(v).data == std::vector<float>{1, 2, 3});
 }
 
 TEST_CASE("function refuses outputs that need a placeholder it is not fed",
           "[plugins]") {
-  Fixture fx;
+  Session fx(fixtures::kReference);
   tp_tensor* x = fx.placeholder({2}, "x");
   tp_tensor* y = fx.placeholder({2}, "y");
   tp_tensor* s = fx.add(x, y);
@@ -190,7 +141,7 @@ TEST_CASE("function refuses outputs that need a placeholder it is not fed",
 
 TEST_CASE("function checks its inputs and updates when it compiles",
           "[plugins]") {
-  Fixture fx;
+  Session fx(fixtures::kReference);
   tp_tensor* x = fx.placeholder({2}, "x");
   tp_tensor* u = fx.placeholder({TP_DIM_UNKNOWN}, "u");
   tp_tensor* v = fx.variable(Value({2}, {1, 2}), "v");
@@ -248,10 +199,10 @@ TEST_CASE("function checks its inputs and updates when it compiles",
           "call: update 0 assigns a value of shape (3,) to "
           "variable 'v' of shape (2,)");
     CHECK(f.last_slots_null);
-    CHECK(fx.value_of(v) == std::vector<float>{1, 2});  // unchanged
+    CHECK(fx.value_of(v).data == std::vector<float>{1, 2});  // unchanged
     err.clear();
     CHECK(f(fx.ctx.get(), {&good}, 1, out, err) == TP_OK);
-    CHECK(fx.value_of(v) == std::vector<float>{7, 8});
+    CHECK(fx.value_of(v).data == std::vector<float>{7, 8});
   }
   SECTION("NULL arrays with non-zero counts") {
     tp_function_args fargs{};
@@ -264,7 +215,7 @@ TEST_CASE("function checks its inputs and updates when it compiles",
 }
 
 TEST_CASE("set_value refuses a value of another shape or dtype", "[plugins]") {
-  Fixture fx;
+  Session fx(fixtures::kReference);
   tp_tensor* v = fx.variable(Value({2}, {1, 2}), "v");
   Error err;
   SECTION("shape") {
@@ -294,12 +245,12 @@ TEST_CASE("set_value refuses a value of another shape or dtype", "[plugins]") {
           TP_ERROR_INVALID_ARGUMENT);
     CHECK(err.text() == "set_value: 'x' is a placeholder, not a variable");
   }
-  CHECK(fx.value_of(v) == std::vector<float>{1, 2});
+  CHECK(fx.value_of(v).data == std::vector<float>{1, 2});
 }
 
 TEST_CASE("Unsupported dtypes are refused naming the dtype and the entry",
           "[plugins]") {
-  Fixture fx;
+  Session fx(fixtures::kReference);
   Error err;
   tp_tensor* t = nullptr;
   SECTION("placeholder") {
@@ -312,10 +263,7 @@ TEST_CASE("Unsupported dtypes are refused naming the dtype and the entry",
   }
   SECTION("variable (the value's dtype by default)") {
     Value d({2}, std::vector<int64_t>{1, 2}, raw::kInt64);
-    tp_variable_args args{};
-    args.struct_size = TP_VARIABLE_ARGS_STRUCT_SIZE;
-    args.value = &d.tensor();
-    args.dtype = DLDataType{kDLFloat, 8, 1};
+    auto args = raw::variable_args(d.tensor(), DLDataType{kDLFloat, 8, 1});
     CHECK(fx.e.variable(fx.ctx.get(), &args, &t, &err) == TP_ERROR_DTYPE);
     CHECK_THAT(err.text(), Catch::Contains("float8"));
   }
@@ -324,7 +272,7 @@ TEST_CASE("Unsupported dtypes are refused naming the dtype and the entry",
 
 TEST_CASE("NULL and foreign arguments return errors instead of crashing",
           "[plugins]") {
-  Fixture fx;
+  Session fx(fixtures::kReference);
   Error err;
   tp_tensor* t = nullptr;
   tp_tensor* x = fx.placeholder({2}, "x");

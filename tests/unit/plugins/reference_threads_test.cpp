@@ -47,9 +47,7 @@ Outcome run(const raw::Entries& e, float k, int calls,
     return o;
   }
   raw::Value init({2}, {0, 0});
-  tp_variable_args vargs{};
-  vargs.struct_size = TP_VARIABLE_ARGS_STRUCT_SIZE;
-  vargs.value = &init.tensor();
+  auto vargs = raw::variable_args(init.tensor());
   tp_tensor* v = nullptr;
   if (e.variable(ctx.get(), &vargs, &v, &err) != TP_OK) {
     fail(o, "variable", err);

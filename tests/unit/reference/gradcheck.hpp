@@ -31,13 +31,14 @@
 namespace tensorplug::test {
 
 /** The builtin reference backend, isolated from the environment. */
-inline Backend load_reference_backend() {
+inline Backend load_reference_backend(
+    const Settings& settings = Settings::defaults("reference")) {
   ResolveOptions resolve;
   resolve.use_environment = false;
   LoadOptions options;
   options.announce = false;
-  return load_backend_at(resolve_backend("reference", resolve),
-                         Settings::defaults("reference"), options);
+  return load_backend_at(resolve_backend("reference", resolve), settings,
+                         options);
 }
 
 /** A fixed pseudo-random float64 array in [-1, -0.25] U [0.25, 1]. */

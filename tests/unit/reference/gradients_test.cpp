@@ -3,28 +3,11 @@
 #include <catch2/catch.hpp>
 
 #include "gradcheck.hpp"
+#include "ops_test_util.hpp"
 #include "tensorplug/errors.hpp"
 
 using namespace tensorplug;
-using tensorplug::test::load_reference_backend;
-
-namespace {
-
-Array f64(std::vector<std::int64_t> shape, std::initializer_list<double> v) {
-  return Array::of<double>(std::move(shape), v);
-}
-
-std::string plugin_error(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const PluginError& e) {
-    return e.what();
-  }
-  FAIL("no PluginError thrown");
-  return {};
-}
-
-}  // namespace
+using namespace tensorplug::test;
 
 TEST_CASE("gradients sums the contributions of every path to a target",
           "[ops][gradients]") {
@@ -94,13 +77,13 @@ TEST_CASE("gradients rejects non-float targets and losses naming them",
   const Tensor x = b.placeholder({2}, dtype::of<double>(), "x");
   const Tensor i = b.placeholder({2}, dtype::of<std::int32_t>(), "counts");
   SECTION("integer target") {
-    const auto m = plugin_error([&] { gradients(op("add", {x, x}), {x, i}); });
+    const auto m = error_of([&] { gradients(op("add", {x, x}), {x, i}); });
     CHECK_THAT(m, Catch::Contains("target 1"));
     CHECK_THAT(m, Catch::Contains("'counts'"));
     CHECK_THAT(m, Catch::Contains("int32"));
   }
   SECTION("integer loss") {
-    const auto m = plugin_error([&] { gradients(op("add", {i, i}), {x}); });
+    const auto m = error_of([&] { gradients(op("add", {i, i}), {x}); });
     CHECK_THAT(m, Catch::Contains("gradients: the loss"));
     CHECK_THAT(m, Catch::Contains("int32"));
   }

@@ -4,16 +4,14 @@
 #include <catch2/catch.hpp>
 
 #include "gradcheck.hpp"
+#include "ops_test_util.hpp"
 #include "tensorplug/errors.hpp"
 
 using namespace tensorplug;
-using tensorplug::test::load_reference_backend;
+using namespace tensorplug::test;
 
 namespace {
 
-Array f64(std::vector<std::int64_t> shape, std::vector<double> v) {
-  return Array::of<double>(std::move(shape), std::span<const double>(v));
-}
 Array f32(std::vector<std::int64_t> shape, std::vector<float> v) {
   return Array::of<float>(std::move(shape), std::span<const float>(v));
 }
@@ -21,21 +19,6 @@ std::vector<double> iota(std::size_t n, double start = 1) {
   std::vector<double> v(n);
   for (std::size_t i = 0; i < n; ++i) v[i] = start + static_cast<double>(i);
   return v;
-}
-
-/** The value of `t`, which depends on variables only. */
-Array eval(const Backend& b, const Tensor& t) {
-  return b.function({}, {t})({})[0];
-}
-
-std::string plugin_error(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const PluginError& e) {
-    return e.what();
-  }
-  FAIL("no PluginError thrown");
-  return {};
 }
 
 Tensor var(const Backend& b, std::vector<std::int64_t> shape) {
@@ -120,18 +103,18 @@ TEST_CASE("dot multiplies matrices and follows Keras's N-D rule", "[ops]") {
   }
   SECTION("errors name the op and both shapes") {
     CHECK_THAT(
-        plugin_error([&] {
+        error_of([&] {
           op("dot", {var(b, {2, 3}), var(b, {4, 5})});
         }),
         Catch::Contains("dot: cannot contract (2, 3) with (4, 5): 3 != 4"));
     CHECK_THAT(
-        plugin_error([&] {
+        error_of([&] {
           op("dot", {var(b, {2, 2}), b.variable(f32({2, 2}, {1, 2, 3, 4}))});
         }),
         Catch::Contains(
             "dot: operand dtypes differ: float64 (2, 2) and float32 (2, 2)"));
     const Tensor i = b.variable(Array::of<std::int32_t>({2}, {1, 2}));
-    CHECK_THAT(plugin_error([&] {
+    CHECK_THAT(error_of([&] {
                  op("dot", {i, i});
                }),
                Catch::Contains("dot: dtype int32 is not supported"));
@@ -139,7 +122,7 @@ TEST_CASE("dot multiplies matrices and follows Keras's N-D rule", "[ops]") {
     const Tensor q = b.placeholder({-1, 2}, dtype::float64);
     const Tensor z = op("dot", {p, q});  // unknown: checked at call time
     CHECK_THAT(
-        plugin_error([&] {
+        error_of([&] {
           b.function({p, q}, {z})({gc({1, 3}), gc({4, 2})});
         }),
         Catch::Contains("dot: cannot contract (1, 3) with (4, 2): 3 != 4"));
@@ -207,29 +190,29 @@ TEST_CASE("batch_dot contracts per batch sample with Keras 2 axes", "[ops]") {
   }
   SECTION("errors") {
     CHECK_THAT(
-        plugin_error([&] {
+        error_of([&] {
           op("batch_dot", {var(b, {2, 3, 4}), var(b, {2, 5, 6})});
         }),
         Catch::Contains(
             "batch_dot: cannot contract (2, 3, 4) with (2, 5, 6): 4 != 5"));
     CHECK_THAT(
-        plugin_error([&] {
+        error_of([&] {
           op("batch_dot", {var(b, {2, 3}), var(b, {3, 3})}, {{"axes", 1}});
         }),
         Catch::Contains("batch_dot: batch sizes differ: (2, 3) and (3, 3)"));
     CHECK_THAT(
-        plugin_error([&] {
+        error_of([&] {
           op("batch_dot", {var(b, {2, 2}), var(b, {2, 2})}, {{"axes", 0}});
         }),
         Catch::Contains("batch_dot: cannot contract the batch axis 0"));
     CHECK_THAT(
-        plugin_error([&] {
+        error_of([&] {
           op("batch_dot", {var(b, {2}), var(b, {2, 2})});
         }),
         Catch::Contains(
             "batch_dot: operands must have rank >= 2, got (2,) and (2, 2)"));
     CHECK_THAT(
-        plugin_error([&] {
+        error_of([&] {
           op("batch_dot", {var(b, {2, 2}), var(b, {2, 2})}, {{"axes", 2}});
         }),
         Catch::Contains("batch_dot: axis 2 is out of range for shape (2, 2)"));
@@ -284,13 +267,13 @@ TEST_CASE("transpose and permute_dimensions reorder axes", "[ops]") {
   }
   SECTION("an invalid pattern is an error") {
     CHECK_THAT(
-        plugin_error([&] {
+        error_of([&] {
           op("permute_dimensions", {var(b, {2, 3})}, {{"pattern", Ints{0}}});
         }),
         Catch::Contains("permute_dimensions: pattern (0,) has 1 axes but the "
                         "operand has shape (2, 3)"));
     CHECK_THAT(
-        plugin_error([&] {
+        error_of([&] {
           op("permute_dimensions", {var(b, {2, 3})}, {{"pattern", Ints{0, 0}}});
         }),
         Catch::Contains("is not a permutation"));

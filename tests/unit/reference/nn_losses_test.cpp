@@ -14,10 +14,6 @@ using namespace tensorplug::test;
 
 namespace {
 
-Array f64(std::vector<std::int64_t> shape, std::vector<double> v) {
-  return make(shape, v, kF64);
-}
-
 Tensor constant(const Backend& b, const Array& a) {
   return b.op("constant", {}, {{"value", a}});
 }

@@ -14,18 +14,10 @@ using namespace tensorplug::test;
 
 namespace {
 
-Array f64(std::vector<std::int64_t> shape, std::vector<double> v) {
-  return make(shape, v, kF64);
-}
-
 Backend channels_first_backend() {
-  ResolveOptions resolve;
-  resolve.use_environment = false;
-  LoadOptions options;
-  options.announce = false;
   Settings s = Settings::defaults("reference");
   s.set_image_data_format("channels_first");
-  return load_backend_at(resolve_backend("reference", resolve), s, options);
+  return load_reference_backend(s);
 }
 
 const std::vector<double> k1to9{1, 2, 3, 4, 5, 6, 7, 8, 9};

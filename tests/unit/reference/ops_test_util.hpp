@@ -8,7 +8,9 @@
 
 #include <cstdint>
 #include <cstring>
+#include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gradcheck.hpp"
@@ -64,6 +66,12 @@ std::vector<double> doubles_of(const Array& a) {
   std::vector<T> buf(a.size());
   if (!buf.empty()) std::memcpy(buf.data(), a.bytes().data(), a.bytes().size());
   return std::vector<double>(buf.begin(), buf.end());
+}
+
+/** A float64 array holding `v`. */
+inline Array f64(std::vector<std::int64_t> shape,
+                 const std::vector<double>& v) {
+  return Array::of<double>(std::move(shape), std::span<const double>(v));
 }
 
 /** Any array's elements as doubles. */

@@ -3,30 +3,13 @@
 #include <catch2/catch.hpp>
 
 #include "gradcheck.hpp"
+#include "ops_test_util.hpp"
 #include "tensorplug/errors.hpp"
 
 using namespace tensorplug;
-using tensorplug::test::load_reference_backend;
+using namespace tensorplug::test;
 
 namespace {
-
-Array f64(std::vector<std::int64_t> shape, std::vector<double> v) {
-  return Array::of<double>(std::move(shape), std::span<const double>(v));
-}
-
-Array eval(const Backend& b, const Tensor& t) {
-  return b.function({}, {t})({})[0];
-}
-
-std::string plugin_error(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const PluginError& e) {
-    return e.what();
-  }
-  FAIL("no PluginError thrown");
-  return {};
-}
 
 using Shape = std::vector<std::int64_t>;
 using D = std::vector<double>;
@@ -83,7 +66,7 @@ TEST_CASE("sum and mean reduce over the given axes", "[ops]") {
     const Tensor e = b.variable(f64({0, 3}, {}));
     CHECK(eval(b, op("sum", {e}, {{"axis", 0}})).to_vector<double>() ==
           D{0, 0, 0});
-    CHECK_THAT(plugin_error([&] {
+    CHECK_THAT(error_of([&] {
                  op("mean", {e}, {{"axis", 0}});
                }),
                Catch::Contains("mean: cannot reduce zero elements of shape (0, "
@@ -91,17 +74,17 @@ TEST_CASE("sum and mean reduce over the given axes", "[ops]") {
     const Tensor p = b.placeholder({-1, 3}, dtype::float64);
     const Tensor m = op("mean", {p});
     CHECK_THAT(
-        plugin_error([&] {
+        error_of([&] {
           b.function({p}, {m})({f64({0, 3}, {})});
         }),
         Catch::Contains("mean: cannot reduce zero elements of shape (0, 3)"));
   }
   SECTION("invalid axes are errors") {
-    CHECK_THAT(plugin_error([&] {
+    CHECK_THAT(error_of([&] {
                  op("sum", {x}, {{"axis", 2}});
                }),
                Catch::Contains("sum: axis 2 is out of range for shape (2, 3)"));
-    CHECK_THAT(plugin_error([&] {
+    CHECK_THAT(error_of([&] {
                  op("sum", {x}, {{"axis", Ints{1, -1}}});
                }),
                Catch::Contains("sum: axis -1 is repeated"));
@@ -129,18 +112,18 @@ TEST_CASE("max and min reduce to the extreme values", "[ops]") {
     CHECK(std::isnan(eval(b, op("max", {n})).to_vector<double>()[0]));
   }
   SECTION("no element is an error") {
-    CHECK_THAT(plugin_error([&] {
+    CHECK_THAT(error_of([&] {
                  op("max", {b.variable(f64({2, 0}, {}))}, {{"axis", 1}});
                }),
                Catch::Contains("max: cannot reduce zero elements of shape (2, "
                                "0) along axes (1,)"));
     CHECK_THAT(
-        plugin_error([&] { op("min", {b.variable(f64({0}, {}))}); }),
+        error_of([&] { op("min", {b.variable(f64({0}, {}))}); }),
         Catch::Contains("min: cannot reduce zero elements of shape (0,)"));
   }
   SECTION("bool operands are refused") {
     const Tensor t = op("greater", {x, b.variable(f64({}, {0}))});
-    CHECK_THAT(plugin_error([&] { op("sum", {t}); }),
+    CHECK_THAT(error_of([&] { op("sum", {t}); }),
                Catch::Contains("sum: dtype bool is not supported"));
   }
 }
@@ -167,11 +150,11 @@ TEST_CASE("argmax and argmin give int64 positions along an axis", "[ops]") {
   }
   SECTION("errors") {
     CHECK_THAT(
-        plugin_error([&] {
+        error_of([&] {
           op("argmax", {x}, {{"axis", 2}});
         }),
         Catch::Contains("argmax: axis 2 is out of range for shape (2, 3)"));
-    CHECK_THAT(plugin_error([&] {
+    CHECK_THAT(error_of([&] {
                  op("argmin", {b.variable(f64({2, 0}, {}))});
                }),
                Catch::Contains("argmin: cannot reduce zero elements of shape "

@@ -4,16 +4,14 @@
 #include <catch2/catch.hpp>
 
 #include "gradcheck.hpp"
+#include "ops_test_util.hpp"
 #include "tensorplug/errors.hpp"
 
 using namespace tensorplug;
-using tensorplug::test::load_reference_backend;
+using namespace tensorplug::test;
 
 namespace {
 
-Array f64(std::vector<std::int64_t> shape, std::vector<double> v) {
-  return Array::of<double>(std::move(shape), std::span<const double>(v));
-}
 std::vector<double> iota(std::size_t n) {
   std::vector<double> v(n);
   for (std::size_t i = 0; i < n; ++i) v[i] = 0.1 * static_cast<double>(i + 1);
@@ -23,20 +21,6 @@ Array seq(std::vector<std::int64_t> shape) {
   std::size_t n = 1;
   for (auto d : shape) n *= static_cast<std::size_t>(d);
   return f64(std::move(shape), iota(n));
-}
-
-Array eval(const Backend& b, const Tensor& t) {
-  return b.function({}, {t})({})[0];
-}
-
-std::string plugin_error(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const PluginError& e) {
-    return e.what();
-  }
-  FAIL("no PluginError thrown");
-  return {};
 }
 
 using Shape = std::vector<std::int64_t>;
@@ -99,29 +83,29 @@ TEST_CASE("reshape, expand_dims, squeeze and the flattens change shapes only",
               .to_vector<std::int64_t>() == std::vector<std::int64_t>{7, 8, 9});
   }
   SECTION("errors") {
-    CHECK_THAT(plugin_error([&] {
+    CHECK_THAT(error_of([&] {
                  op("reshape", {x}, {{"shape", Ints{4, -1}}});
                }),
                Catch::Contains(
                    "reshape: cannot reshape (2, 3) (6 elements) to (4, -1)"));
-    CHECK_THAT(plugin_error([&] {
+    CHECK_THAT(error_of([&] {
                  op("reshape", {x}, {{"shape", Ints{-1, -1}}});
                }),
                Catch::Contains("reshape: shape (-1, -1) has more than one -1"));
     CHECK_THAT(
-        plugin_error([&] {
+        error_of([&] {
           op("squeeze", {x}, {{"axis", 0}});
         }),
         Catch::Contains(
             "squeeze: cannot squeeze axis 0 of shape (2, 3): its size is 2"));
-    CHECK_THAT(plugin_error([&] {
+    CHECK_THAT(error_of([&] {
                  op("expand_dims", {x}, {{"axis", 3}});
                }),
                Catch::Contains(
                    "expand_dims: axis 3 is out of range for shape (2, 3)"));
     const Tensor p = b.placeholder({-1, 8}, dtype::float64);
     const Tensor r = op("reshape", {p}, {{"shape", Ints{-1, 3}}});
-    CHECK_THAT(plugin_error([&] {
+    CHECK_THAT(error_of([&] {
                  b.function({p}, {r})({seq({1, 8})});
                }),
                Catch::Contains(
@@ -170,18 +154,18 @@ TEST_CASE("concatenate joins operands along an axis", "[ops]") {
           std::vector<std::int64_t>{1, 2, 1, 2});
   }
   SECTION("errors") {
-    CHECK_THAT(plugin_error([&] {
+    CHECK_THAT(error_of([&] {
                  op("concatenate", {x, y}, {{"axis", 0}});
                }),
                Catch::Contains("concatenate: cannot concatenate (2, 2) and (2, "
                                "1) (operand 1) along axis 0"));
     const Tensor f = b.variable(Array::of<float>({2, 1}, {1, 2}));
-    CHECK_THAT(plugin_error([&] {
+    CHECK_THAT(error_of([&] {
                  op("concatenate", {x, f});
                }),
                Catch::Contains("concatenate: operand dtypes differ: float64 "
                                "(operand 0) and float32 (operand 1)"));
-    CHECK_THAT(plugin_error([&] {
+    CHECK_THAT(error_of([&] {
                  op("concatenate", {x, y}, {{"axis", 2}});
                }),
                Catch::Contains(
@@ -223,13 +207,13 @@ TEST_CASE("one_hot encodes integer indices as floatx", "[ops]") {
   }
   SECTION("errors") {
     CHECK_THAT(
-        plugin_error([&] {
+        error_of([&] {
           op("one_hot", {b.variable(seq({2}))}, {{"num_classes", 3}});
         }),
         Catch::Contains(
             "one_hot: indices must be int32 or int64, got float64 (2,)"));
     const Tensor i = b.variable(Array::of<std::int32_t>({1}, {0}));
-    CHECK_THAT(plugin_error([&] { op("one_hot", {i}); }),
+    CHECK_THAT(error_of([&] { op("one_hot", {i}); }),
                Catch::Contains("one_hot: num_classes is required"));
   }
 }
@@ -252,13 +236,13 @@ TEST_CASE("gather takes rows of the reference by index", "[ops]") {
   SECTION("errors") {
     const Tensor bad = b.variable(Array::of<std::int32_t>({2}, {0, 3}));
     CHECK_THAT(
-        plugin_error([&] {
+        error_of([&] {
           eval(b, op("gather", {ref, bad}));
         }),
         Catch::Contains(
             "gather: index 3 is out of range for reference shape (3, 2)"));
     CHECK_THAT(
-        plugin_error([&] {
+        error_of([&] {
           op("gather", {ref, ref});
         }),
         Catch::Contains(
