@@ -162,6 +162,8 @@ class TENSORPLUG_API Backend {
   /// The same, for ops with one result.
   Tensor op(std::string_view name, const std::vector<Tensor>& inputs,
             const std::vector<struct Attr>& attrs) const;
+  /// The same, without attributes (each takes its default).
+  Tensor op(std::string_view name, const std::vector<Tensor>& inputs) const;
 
   /// Keras `get_value` / `set_value` (optional entries).
   Array get_value(const Tensor& variable) const;

@@ -119,6 +119,11 @@ Tensor Backend::op(std::string_view name, const std::vector<Tensor>& inputs,
   return call_op(name, inputs, attrs, 1).front();
 }
 
+Tensor Backend::op(std::string_view name,
+                   const std::vector<Tensor>& inputs) const {
+  return call_op(name, inputs, {}, 1).front();
+}
+
 Tensor op(std::string_view name, const std::vector<Tensor>& inputs,
           const Attrs& attrs) {
   if (inputs.empty()) {

@@ -25,6 +25,11 @@ TEST_CASE("Binary arithmetic ops compute elementwise with NumPy broadcasting",
     CHECK(out.shape() == std::vector<std::int64_t>{2, 3});
     check_close(values(out), {20, 40, 60, 40, 80, 120});
   }
+  SECTION("an op called without attributes takes their defaults") {
+    const Tensor x = b.variable(a);
+    check_close(values(eval(b, b.op("negative", {x}))),
+                {-1, -2, -3, -4, -5, -6});
+  }
   SECTION("divide") {
     check_close(values(run(b, "divide", {a, col})),
                 {0.5, 1, 1.5, 1, 1.25, 1.5});
