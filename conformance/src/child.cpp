@@ -120,7 +120,8 @@ int run_group(const KitOptions& options, std::string_view group,
     data.outputFilename = "/dev/stderr";
     session.useConfigData(data);
     session.run();
-    if (kit.cases_enumerated() == 0 && kit.not_provided_reports() == 0) {
+    if (kit.cases_enumerated() == 0 && kit.not_provided_reports() == 0 &&
+        options.only_entries.empty()) {
       kit.record_failure(fmt::format(
           "the group `{}` enumerated no case and reported no entry as not "
           "provided: nothing was tested",

@@ -138,12 +138,24 @@ const std::string& Kit::dtypes_source() {
   return dtypes_source_;
 }
 
+bool Kit::selected(std::string_view entry) const {
+  if (options_.only_entries.empty()) return true;
+  for (const std::string& e : options_.only_entries) {
+    if (e == entry) return true;
+  }
+  return false;
+}
+
 std::mt19937_64 Kit::rng(std::string_view case_key) const {
   return std::mt19937_64(options_.seed ^ fnv1a(case_key));
 }
 
 bool Kit::run_case(std::string_view entry, std::string_view name,
                    const std::function<void()>& body) {
+  if (!selected(entry)) {
+    ++next_index_;  // indexes stay those of an unfiltered run
+    return true;
+  }
   for (const std::string& skipped : options_.skip_entries) {
     if (skipped == entry) {
       skip_case(entry, name,
@@ -191,6 +203,7 @@ bool Kit::run_case(std::string_view entry, std::string_view name,
 void Kit::skip_case(std::string_view entry, std::string_view name,
                     std::string_view reason) {
   const std::size_t index = next_index_++;
+  if (!selected(entry)) return;
   if (index < start_at_) return;
   emit(boost::json::serialize(boost::json::object{{"event", "case_end"},
                                                   {"index", index},
@@ -202,6 +215,7 @@ void Kit::skip_case(std::string_view entry, std::string_view name,
 }
 
 void Kit::not_provided(std::string_view entry, std::string_view detail) {
+  if (!selected(entry)) return;
   ++not_provided_reports_;
   emit(boost::json::serialize(boost::json::object{
       {"event", "not_provided"},

@@ -58,6 +58,9 @@ struct KitOptions {
   /// Entries whose cases are recorded as skipped, not run: the runner
   /// passes those that crashed the backend in an earlier child.
   std::vector<std::string> skip_entries;
+  /// --entry: when not empty, only these entries' cases run (and only they
+  /// are reported); the others are passed over silently.
+  std::vector<std::string> only_entries;
 };
 
 /// Settings for loading a backend: Keras's defaults unless changed.
@@ -94,6 +97,9 @@ class Kit {
   bool supports(DLDataType dtype);
   /// Whether the dtypes came from --dtypes, `capabilities`, or the default.
   const std::string& dtypes_source();
+
+  /// Whether --entry selects `entry` (always, without --entry).
+  bool selected(std::string_view entry) const;
 
   /// A generator seeded from the run's seed and `case_key` (deterministic).
   std::mt19937_64 rng(std::string_view case_key) const;

@@ -47,6 +47,15 @@ int run_parent(const RunnerOptions& options, const char* argv0) {
   run_groups(options, self_executable(argv0), run);
 
   const Summary summary = summarize(run);
+  if (!options.kit.only_entries.empty() && summary.cases == 0 &&
+      summary.entries_not_provided == 0 && summary.group_problems.empty()) {
+    std::cerr << fmt::format(
+        "tensorplug-conformance: error: no case of the groups run tests "
+        "--entry {} (entries are named as in the report: dot, placeholder, "
+        "function, library, ...)\n",
+        fmt::join(options.kit.only_entries, ", "));
+    return 64;
+  }
   const std::string report =
       options.json ? render_json(run, summary) : render_console(run, summary);
   std::fwrite(report.data(), 1, report.size(), stdout);

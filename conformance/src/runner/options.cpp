@@ -87,11 +87,18 @@ std::optional<int> parse_options(int argc, char** argv, RunnerOptions& o) {
       ->type_name("DIR");
   app.add_flag("--list-groups", o.list_groups, "Print the groups and exit");
   app.add_flag("-v,--verbose", o.verbose, "Print each case as it ends");
+  app.add_option("--entry", o.kit.only_entries,
+                 "Run only this entry's cases (repeatable), named as in the "
+                 "report: dot, placeholder, function, ...")
+      ->type_name("ENTRY")
+      ->allow_extra_args(false);
   // Child mode: how the runner starts itself; not for people.
   app.add_option("--child", o.child_group)->group("");
   app.add_option("--events", o.events_file)->group("");
   app.add_option("--start-at", o.start_at)->group("");
-  app.add_option("--skip-entry", o.kit.skip_entries)->group("");
+  app.add_option("--skip-entry", o.kit.skip_entries)
+      ->group("")
+      ->allow_extra_args(false);
 
   try {
     app.parse(argc, argv);
@@ -149,6 +156,10 @@ std::vector<std::string> child_arguments(
   if (!o.dtypes_text.empty()) {
     args.push_back("--dtypes");
     args.push_back(o.dtypes_text);
+  }
+  for (const std::string& entry : o.kit.only_entries) {
+    args.push_back("--entry");
+    args.push_back(entry);
   }
   for (const std::string& entry : skip_entries) {
     args.push_back("--skip-entry");

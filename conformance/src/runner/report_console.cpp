@@ -153,6 +153,30 @@ std::string format_case_line(const GroupResult& group, const CaseResult& c) {
                      c.name, status, c.seconds);
 }
 
+namespace {
+
+/// How to re-run only what failed: one command per group with failed cases.
+std::string render_rerun_hint(const RunResult& run) {
+  std::string out;
+  for (const GroupResult& g : run.groups) {
+    std::vector<std::string> entries;
+    for (const CaseResult& c : g.cases) {
+      if (c.status == CaseStatus::kFailed &&
+          std::find(entries.begin(), entries.end(), c.entry) == entries.end()) {
+        entries.push_back(c.entry);
+      }
+    }
+    if (entries.empty()) continue;
+    std::string args;
+    for (const std::string& e : entries) args += " --entry " + e;
+    out += fmt::format("  tensorplug-conformance --group {}{} {}\n", g.name,
+                       args, run.backend.target);
+  }
+  return out.empty() ? out : "\nRe-run only what failed:\n" + out;
+}
+
+}  // namespace
+
 std::string render_console(const RunResult& run, const Summary& summary) {
   std::string out = render_header(run);
   out += '\n';
@@ -161,6 +185,7 @@ std::string render_console(const RunResult& run, const Summary& summary) {
   if (!failures.empty()) {
     out += "\nFailures\n";
     out += failures;
+    out += render_rerun_hint(run);
   }
   out += fmt::format(
       "\n{} cases: {} passed, {} failed, {} skipped; {} entries tested, {} "
