@@ -1,6 +1,11 @@
 // The child side of a run: one group, in this process, through a Catch2
 // session whose listener routes assertion failures to the running case.
 #define CATCH_CONFIG_RUNNER
+// Catch2 writes through Catch::cout() etc., defined below as std::cerr: in a
+// child that is the group's log, with --no-isolate the terminal, and stdout
+// stays free for --json. (Reopening /dev/stderr instead would truncate the
+// log and overwrite what the plugin itself wrote there.)
+#define CATCH_CONFIG_NOSTDOUT
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <catch2/catch.hpp>
@@ -14,6 +19,12 @@
 #include "events.hpp"
 #include "kit.hpp"
 #include "values.hpp"
+
+namespace Catch {
+std::ostream& cout() { return std::cerr; }
+std::ostream& cerr() { return std::cerr; }
+std::ostream& clog() { return std::cerr; }
+}  // namespace Catch
 
 namespace tensorplug::conformance {
 namespace {
@@ -74,19 +85,15 @@ int run_group(const KitOptions& options, std::string_view group,
 
   boost::json::object start{{"event", "group_start"}, {"group", group}};
   std::string load_failure;
-  try {
-    const Backend& backend = kit.backend();
-    start["backend"] = backend.name();
-    start["library"] = backend.library_path().string();
-    start["description"] = backend.description();
-    start["api_version"] = backend.api_version().str();
-    boost::json::array dtypes;
-    for (const DLDataType dt : kit.dtypes())
-      dtypes.emplace_back(dtype_name(dt));
-    start["dtypes"] = std::move(dtypes);
-    start["dtypes_source"] = kit.dtypes_source();
-  } catch (const std::exception& e) {
-    load_failure = e.what();
+  // The loading group loads the backend inside its cases, so that a crash
+  // or hang in dlopen or context_init is charged to the case that did it.
+  // (Kit::backend reports the backend's details in a "backend" event.)
+  if (group != "loading") {
+    try {
+      kit.backend();
+    } catch (const std::exception& e) {
+      load_failure = e.what();
+    }
   }
   kit.emit(boost::json::serialize(start));
   // Without its oracle the kit can judge nothing: say so once, instead of
@@ -115,9 +122,6 @@ int run_group(const KitOptions& options, std::string_view group,
     data.testsOrTags = {fmt::format("[{}]", group)};
     data.runOrder = Catch::RunTests::InDeclarationOrder;
     data.useColour = Catch::UseColour::No;
-    // Catch2's own report goes to stderr: the child's log, or the terminal
-    // with --no-isolate, where stdout may carry the --json report.
-    data.outputFilename = "/dev/stderr";
     session.useConfigData(data);
     session.run();
     if (kit.cases_enumerated() == 0 && kit.not_provided_reports() == 0 &&

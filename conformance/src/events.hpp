@@ -2,10 +2,14 @@
 // line to its events file and flushes after each, so that whatever it wrote
 // before a crash survives. Lines, in order of appearance:
 //
-//   {"event":"group_start","group":"ops","backend":"reference",
+//   {"event":"backend","backend":"reference",
 //    "library":"/abs/path.so","description":"reference 0.1.0",
 //    "api_version":"0.3","dtypes":["float32",...],"dtypes_source":"capabilities"}
-//       ("backend"... "dtypes_source" are absent when the backend did not load)
+//       once the backend under test is loaded: before group_start in most
+//       groups, inside the first case that loads it in the loading group
+//   {"event":"group_start","group":"ops"}
+//       the child is running the group (the backend loaded, except in the
+//       loading group, which loads it in its cases)
 //   {"event":"load_failed","message":"..."}
 //       the backend under test could not be loaded in this child; the group's
 //       cases were not run (the "loading" group reports the details itself)

@@ -85,7 +85,22 @@ Resolution Kit::resolve_target() const {
 }
 
 const Backend& Kit::backend() {
-  if (!backend_) backend_ = load_backend(KitSettings{});
+  if (!backend_) {
+    backend_ = load_backend(KitSettings{});
+    // Once per child: what the report's header shows.
+    boost::json::array dtypes;
+    for (const DLDataType dt : this->dtypes()) {
+      dtypes.emplace_back(dtype_name(dt));
+    }
+    emit(boost::json::serialize(
+        boost::json::object{{"event", "backend"},
+                            {"backend", backend_->name()},
+                            {"library", backend_->library_path().string()},
+                            {"description", backend_->description()},
+                            {"api_version", backend_->api_version().str()},
+                            {"dtypes", std::move(dtypes)},
+                            {"dtypes_source", dtypes_source()}}));
+  }
   return *backend_;
 }
 
@@ -159,8 +174,8 @@ bool Kit::run_case(std::string_view entry, std::string_view name,
   for (const std::string& skipped : options_.skip_entries) {
     if (skipped == entry) {
       skip_case(entry, name,
-                fmt::format("not run: `{}` crashed the backend in an "
-                            "earlier case of this group",
+                fmt::format("not run: `{}` crashed or hung the backend in "
+                            "an earlier case of this group",
                             entry));
       return false;
     }
@@ -173,6 +188,7 @@ bool Kit::run_case(std::string_view entry, std::string_view name,
                                                   {"case", name}}));
   in_case_ = true;
   failures_.clear();
+  skip_reason_.clear();
   const auto start = std::chrono::steady_clock::now();
   try {
     body();
@@ -188,14 +204,18 @@ bool Kit::run_case(std::string_view entry, std::string_view name,
   boost::json::array failures;
   for (const auto& f : failures_) failures.emplace_back(f);
   const bool passed = failures_.empty();
-  emit(boost::json::serialize(
-      boost::json::object{{"event", "case_end"},
+  const bool skipped = passed && !skip_reason_.empty();
+  boost::json::object end{{"event", "case_end"},
                           {"index", index},
                           {"entry", entry},
                           {"case", name},
-                          {"status", passed ? "passed" : "failed"},
+                          {"status", skipped  ? "skipped"
+                                     : passed ? "passed"
+                                              : "failed"},
                           {"failures", std::move(failures)},
-                          {"seconds", seconds}}));
+                          {"seconds", seconds}};
+  if (skipped) end["reason"] = skip_reason_;
+  emit(boost::json::serialize(end));
   failures_.clear();
   return passed;
 }
@@ -212,6 +232,10 @@ void Kit::skip_case(std::string_view entry, std::string_view name,
                                                   {"status", "skipped"},
                                                   {"reason", reason},
                                                   {"seconds", 0.0}}));
+}
+
+void Kit::skip_running_case(std::string reason) {
+  if (in_case_) skip_reason_ = std::move(reason);
 }
 
 void Kit::not_provided(std::string_view entry, std::string_view detail) {

@@ -117,6 +117,10 @@ class Kit {
   /// (e.g. a gradient check needs `gradients`, which is not exported).
   void skip_case(std::string_view entry, std::string_view name,
                  std::string_view reason);
+  /// Inside a run_case body: ends the case as skipped with `reason` (unless
+  /// it also failed), for a case that learns only while running that it
+  /// cannot apply. Lets a group enumerate the same cases on every run.
+  void skip_running_case(std::string reason);
 
   // ---- used by the runner's child side and the Catch2 listener ----
   /// Cases with an index below this are not run (restart after a crash).
@@ -145,6 +149,7 @@ class Kit {
   std::size_t not_provided_reports_ = 0;
   bool in_case_ = false;
   std::vector<std::string> failures_;
+  std::string skip_reason_;
   std::vector<std::string> group_failures_;
   std::function<void(const std::string&)> sink_;
 };

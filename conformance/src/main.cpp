@@ -5,6 +5,7 @@
 // it runs one group in-process (events.hpp).
 #include <fmt/format.h>
 
+#include <csignal>
 #include <cstdio>
 #include <exception>
 #include <iostream>
@@ -36,8 +37,30 @@ tensorplug::Resolution resolve(const std::string& target) {
 }
 
 int run_parent(const RunnerOptions& options, const char* argv0) {
+  // With SIGCHLD ignored (inherited through exec), children would be reaped
+  // by the kernel and their exit status lost.
+  std::signal(SIGCHLD, SIG_DFL);
   RunResult run;
   run.backend.target = options.kit.target;
+  // What shapes the cases and their inputs, for the re-run command.
+  const RunnerOptions defaults;
+  if (options.kit.seed != defaults.kit.seed) {
+    run.case_options.insert(run.case_options.end(),
+                            {"--seed", std::to_string(options.kit.seed)});
+  }
+  if (!options.dtypes_text.empty()) {
+    run.case_options.insert(run.case_options.end(),
+                            {"--dtypes", options.dtypes_text});
+  }
+  if (options.kit.cycles != defaults.kit.cycles) {
+    run.case_options.insert(run.case_options.end(),
+                            {"--cycles", std::to_string(options.kit.cycles)});
+  }
+  if (options.case_timeout_seconds != defaults.case_timeout_seconds) {
+    run.case_options.insert(
+        run.case_options.end(),
+        {"--case-timeout", fmt::format("{:g}", options.case_timeout_seconds)});
+  }
   try {
     run.backend.library = resolve(options.kit.target).library.string();
   } catch (const tensorplug::Error& e) {

@@ -190,3 +190,30 @@ TEST_CASE(
     CHECK(std::find(passed.begin(), passed.end(), entry) != passed.end());
   }
 }
+
+TEST_CASE(
+    "The kit survives a backend whose context_init never returns: loading "
+    "fails as hung, and groups after the first load hang are not run",
+    "[conformance]") {
+  TempDir dir;
+  const KitRun run =
+      run_kit(fixtures::kHangInit, dir, {}, {"--case-timeout", "3"});
+  INFO(run.describe());
+  REQUIRE(run.process.exited());
+  CHECK(run.process.exit_code == 1);
+  // In the loading group the load runs inside a case, which is charged.
+  CHECK_THAT(all_text(group(run.report, "loading")),
+             Catch::Contains("hung: no result after 3 s"));
+  // The next group loads the backend before its first case: that child
+  // hangs too, outside any case, and is killed after the same limit...
+  const auto& required = group(run.report, "required");
+  CHECK(status_of(required) != "passed");
+  CHECK_THAT(all_text(required), Catch::Contains("hung"));
+  // ...and the groups after it are not started at all.
+  for (const char* name : {"ops", "gradients", "errors", "lifecycle"}) {
+    INFO("group " << name);
+    const auto& g = group(run.report, name);
+    CHECK(status_of(g) == "not run");
+    CHECK_THAT(all_text(g), Catch::Contains("while loading the backend"));
+  }
+}

@@ -20,7 +20,7 @@ TEST_CASE(
     CHECK(run.process.exit_code == 1);
     CHECK_THAT(run.process.out, Catch::Contains("Re-run only what failed:"));
     CHECK_THAT(run.process.out,
-               Catch::Contains(std::string("--group ops --entry dot ") +
+               Catch::Contains(std::string("--group ops --entry dot -- ") +
                                fixtures::kWrongDot));
   }
   SECTION("--entry dot runs the dot cases alone, and they still fail") {

@@ -34,6 +34,14 @@ class RawError {
   tp_error error_{};
 };
 
+/// Every error status: for contract rules that require *an* error status
+/// without saying which (TP_ABI_6: a struct_size too small).
+inline std::vector<tp_status> any_error_status() {
+  return {TP_ERROR_INVALID_ARGUMENT, TP_ERROR_SHAPE,         TP_ERROR_DTYPE,
+          TP_ERROR_NOT_IMPLEMENTED,  TP_ERROR_OUT_OF_MEMORY, TP_ERROR_VERSION,
+          TP_ERROR_INTERNAL};
+}
+
 /// Records a failure of the running case unless `status` is one of
 /// `allowed` and `error` holds a non-empty message. `call` describes the
 /// call ("placeholder(args = NULL)"), `rule` the rule it checks ("TP_ABI_9").

@@ -145,15 +145,21 @@ void check_dropout(const Backend& backend, const OpCase& c, DLDataType dtype,
   check_sequence(first, second, other, where);
 
   // Every element is 0 or x / (1 - level) within the dtype's tolerance.
+  // Where x is 0 both are 0: such an element says nothing about its mask,
+  // so only elements with x != 0 count as kept or dropped.
   const auto xs = to_doubles(x);
   const auto ys = to_doubles(first);
   if (ys.size() != xs.size()) return;  // reported by check_layout
   const Tolerance tol = case_tolerance(c, dtype);
+  std::vector<bool> known(ys.size());
   std::vector<bool> kept(ys.size());
   for (std::size_t i = 0; i < ys.size(); ++i) {
     const double scaled = xs[i] / (1.0 - level);
-    kept[i] = ys[i] != 0.0;
-    if (kept[i] && std::abs(ys[i] - scaled) > tol.atol + tol.rtol * scaled) {
+    known[i] = xs[i] != 0.0;
+    kept[i] = known[i] && ys[i] != 0.0;
+    const bool dropped = ys[i] == 0.0;
+    if (!dropped &&
+        std::abs(ys[i] - scaled) > tol.atol + tol.rtol * std::abs(scaled)) {
       FAIL_CHECK(fmt::format(
           "{}: element {} is {} for x = {}; expected 0 (dropped) or x / (1 - "
           "{}) = {} (kept)",
@@ -161,30 +167,36 @@ void check_dropout(const Backend& backend, const OpCase& c, DLDataType dtype,
       return;
     }
   }
+  const auto count_in = [](const std::vector<bool>& v, std::size_t from,
+                           std::size_t to) {
+    return static_cast<std::size_t>(
+        std::count(v.begin() + static_cast<std::ptrdiff_t>(from),
+                   v.begin() + static_cast<std::ptrdiff_t>(to), true));
+  };
   // With noise_shape (rows, 1) the mask is per row: every row is all kept
   // or all dropped. Independent mask elements decide the keep fraction.
   const Ints noise = ints_attr(c, "noise_shape");
-  std::size_t masks = ys.size();
+  const std::size_t known_count = count_in(known, 0, known.size());
+  std::size_t masks = known_count;
   if (!noise.empty()) {
     masks = static_cast<std::size_t>(std::accumulate(
         noise.begin(), noise.end(), std::int64_t{1}, std::multiplies<>()));
     const std::size_t row = ys.size() / std::max<std::size_t>(masks, 1);
     for (std::size_t r = 0; r + row <= ys.size() && row > 0; r += row) {
-      const auto n =
-          std::count(kept.begin() + static_cast<std::ptrdiff_t>(r),
-                     kept.begin() + static_cast<std::ptrdiff_t>(r + row), true);
-      if (n != 0 && static_cast<std::size_t>(n) != row) {
+      const std::size_t n = count_in(kept, r, r + row);
+      const std::size_t k = count_in(known, r, r + row);
+      if (n != 0 && n != k) {
         FAIL_CHECK(fmt::format(
             "{}: noise_shape {} shares one mask element per row, but row {} "
-            "has {} of {} elements kept",
-            where, format_shape(noise), r / row, n, row));
+            "has {} of {} elements kept (elements with x = 0 not counted)",
+            where, format_shape(noise), r / row, n, k));
         return;
       }
     }
   }
-  const double fraction =
-      static_cast<double>(std::count(kept.begin(), kept.end(), true)) /
-      static_cast<double>(std::max<std::size_t>(ys.size(), 1));
+  if (known_count == 0 || masks == 0) return;  // nothing tells the mask
+  const double fraction = static_cast<double>(count_in(kept, 0, kept.size())) /
+                          static_cast<double>(known_count);
   const double p = 1.0 - level;
   // Five standard errors of a binomial proportion over the mask elements.
   const double allowed =

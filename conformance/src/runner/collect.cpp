@@ -22,7 +22,9 @@ std::string with_log(std::string message, const CrashInfo& crash) {
 
 void AttemptCollector::apply(const Event& e) {
   if (e.type == "group_start") {
-    if (e.fields.contains("backend") && !backend_.loaded) {
+    group_.child_started = true;
+  } else if (e.type == "backend") {
+    if (!backend_.loaded) {
       backend_.loaded = true;
       backend_.backend = e.str("backend");
       // The runner's own resolution is authoritative for the path.
@@ -56,6 +58,7 @@ void AttemptCollector::apply(const Event& e) {
       c.failures.push_back("failed (the kit recorded no message)");
     }
     running_.reset();
+    idle_since_ = std::chrono::steady_clock::now();
     last_ended_ = c.index;
     group_.cases.push_back(std::move(c));
     if (on_case_) on_case_(group_, group_.cases.back());

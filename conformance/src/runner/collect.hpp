@@ -23,7 +23,9 @@ inline constexpr int kMaxRestarts = 20;
 class AttemptCollector {
  public:
   AttemptCollector(GroupResult& group, BackendInfo& backend)
-      : group_(group), backend_(backend) {}
+      : group_(group),
+        backend_(backend),
+        idle_since_(std::chrono::steady_clock::now()) {}
 
   /// Called with each case as its case_end is read (--verbose).
   void on_case(std::function<void(const GroupResult&, const CaseResult&)> f) {
@@ -38,9 +40,11 @@ class AttemptCollector {
   bool group_ended() const { return group_ended_; }
   /// The case started and not ended (the one running when the child died).
   const std::optional<CaseResult>& running() const { return running_; }
-  /// When the runner read the running case's start (for --case-timeout).
-  std::optional<std::chrono::steady_clock::time_point> running_since() const {
-    return running_ ? std::optional(running_since_) : std::nullopt;
+  /// When the current phase began, for --case-timeout: the running case's
+  /// start, else the end of the last case, else the child's start (loading
+  /// the backend happens before the first case).
+  std::chrono::steady_clock::time_point phase_since() const {
+    return running_ ? running_since_ : idle_since_;
   }
   /// Index of the last case that ended, if any.
   std::optional<std::size_t> last_ended() const { return last_ended_; }
@@ -57,6 +61,7 @@ class AttemptCollector {
   std::function<void(const GroupResult&, const CaseResult&)> on_case_;
   std::optional<CaseResult> running_;
   std::chrono::steady_clock::time_point running_since_;
+  std::chrono::steady_clock::time_point idle_since_;
   std::optional<std::size_t> last_ended_;
   bool group_ended_ = false;
 };

@@ -70,15 +70,16 @@ std::optional<int> parse_options(int argc, char** argv, RunnerOptions& o) {
                  "Create/release cycles per lifecycle case")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  // At most 1e6 s (11 days): larger values would overflow the clock.
   app.add_option("--timeout", o.timeout_seconds,
                  "Time limit of each group, restarts included, in seconds")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(0.001, 1e6));
   app.add_option("--case-timeout", o.case_timeout_seconds,
                  "Time limit of one case, in seconds: a case that runs "
                  "longer fails as hung and the group goes on after it")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(0.001, 1e6));
   app.add_flag("--no-isolate", o.no_isolate,
                "Run the groups in this process (for a debugger; a crash "
                "ends the run)");

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
+#include <cstring>
 
 namespace tensorplug::conformance::runner {
 namespace {
@@ -155,6 +157,22 @@ std::string format_case_line(const GroupResult& group, const CaseResult& c) {
 
 namespace {
 
+/// `text` as one POSIX shell word: as it is when it is made of safe
+/// characters only, else in single quotes.
+std::string shell_quote(const std::string& text) {
+  const bool safe =
+      !text.empty() &&
+      std::all_of(text.begin(), text.end(), [](unsigned char c) {
+        return std::isalnum(c) ||
+               (c != 0 && std::strchr("_-./=,:+@%", c) != nullptr);
+      });
+  if (safe) return text;
+  std::string out = "'";
+  for (char c : text)
+    out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
 /// How to re-run only what failed: one command per group with failed cases.
 std::string render_rerun_hint(const RunResult& run) {
   std::string out;
@@ -167,10 +185,16 @@ std::string render_rerun_hint(const RunResult& run) {
       }
     }
     if (entries.empty()) continue;
-    std::string args;
-    for (const std::string& e : entries) args += " --entry " + e;
-    out += fmt::format("  tensorplug-conformance --group {}{} {}\n", g.name,
-                       args, run.backend.target);
+    std::vector<std::string> args = {"tensorplug-conformance", "--group",
+                                     g.name};
+    for (const std::string& e : entries) {
+      args.insert(args.end(), {"--entry", e});
+    }
+    args.insert(args.end(), run.case_options.begin(), run.case_options.end());
+    args.insert(args.end(), {"--", run.backend.target});
+    std::vector<std::string> quoted;
+    for (const std::string& a : args) quoted.push_back(shell_quote(a));
+    out += fmt::format("  {}\n", fmt::join(quoted, " "));
   }
   return out.empty() ? out : "\nRe-run only what failed:\n" + out;
 }

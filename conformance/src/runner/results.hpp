@@ -70,6 +70,9 @@ struct GroupResult {
   /// Set when the backend could not be loaded in this group's child.
   std::optional<std::string> load_failed;
   bool timed_out = false;
+  /// Whether a child of this group got as far as reporting group_start
+  /// (after loading the backend, except in the loading group).
+  bool child_started = false;
   double seconds = 0;
   /// Where the child logs were kept (--keep-logs), for the report.
   std::vector<std::string> logs;
@@ -104,6 +107,9 @@ GroupCounts count_group(const GroupResult& group);
 
 struct RunResult {
   BackendInfo backend;
+  /// The options that shape the cases (--seed, --dtypes, ...), as given,
+  /// for the command that re-runs what failed.
+  std::vector<std::string> case_options;
   std::vector<GroupResult> groups;
   double seconds = 0;
 };

@@ -115,10 +115,7 @@ void run_isolated(const RunnerOptions& options, const std::string& exe,
     const ChildExit exit = wait_child(
         pid, deadline, options.timeout_seconds,
         [&] { collector.apply_all(reader.feed(tail.read_new())); },
-        [&] {
-          const auto since = collector.running_since();
-          return since && Clock::now() - *since > case_limit;
-        },
+        [&] { return Clock::now() - collector.phase_since() > case_limit; },
         options.case_timeout_seconds);
     collector.apply_all(reader.finish());
     for (const std::string& p : reader.problems()) g.failures.push_back(p);
@@ -165,13 +162,20 @@ void run_groups(const RunnerOptions& options, const std::string& exe,
   const Clock::time_point start = Clock::now();
   const WorkDir work(options.keep_logs);
   const bool progress = !options.verbose && isatty(STDERR_FILENO);
+  // Set when a child crashed or hung while loading the backend (before it
+  // reported group_start): every later group would do the same.
+  std::optional<std::string> load_broken;
   for (const std::string& name : options.groups) {
+    GroupResult& g = run.groups.emplace_back();
+    g.name = name;
+    if (load_broken) {
+      g.load_failed = *load_broken;
+      continue;
+    }
     if (progress) {
       std::fprintf(stderr, "tensorplug-conformance: running %s ...\n",
                    name.c_str());
     }
-    GroupResult& g = run.groups.emplace_back();
-    g.name = name;
     const Clock::time_point group_start = Clock::now();
     if (options.no_isolate) {
       run_in_process(options, work, g, run.backend);
@@ -179,6 +183,12 @@ void run_groups(const RunnerOptions& options, const std::string& exe,
       run_isolated(options, exe, work, g, run.backend);
     }
     g.seconds = seconds_since(group_start);
+    if (!g.child_started && !g.crashes.empty()) {
+      load_broken = fmt::format(
+          "not run: the child of group `{}` {} while loading the backend, "
+          "before its first case",
+          name, g.crashes.back().description);
+    }
   }
   run.seconds = seconds_since(start);
 }

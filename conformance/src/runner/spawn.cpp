@@ -65,13 +65,24 @@ pid_t spawn_child(const std::string& exe, const std::vector<std::string>& args,
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != parent) _exit(127);  // the runner already died
 #endif
+    // A clean signal state: the mask and ignored signals survive exec, and
+    // a plugin under test must see the defaults an application has.
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    signal(SIGPIPE, SIG_DFL);
+    signal(SIGCHLD, SIG_DFL);
     const int out = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     const int in = open("/dev/null", O_RDONLY);
     if (out >= 0) {
       dup2(out, STDOUT_FILENO);
       dup2(out, STDERR_FILENO);
+      if (out > STDERR_FILENO) close(out);
     }
-    if (in >= 0) dup2(in, STDIN_FILENO);
+    if (in >= 0) {
+      dup2(in, STDIN_FILENO);
+      if (in > STDERR_FILENO) close(in);
+    }
     execv(exe.c_str(), argv.data());
     const int err = errno;
     write_all(STDERR_FILENO, exec_failed);
@@ -80,6 +91,8 @@ pid_t spawn_child(const std::string& exe, const std::vector<std::string>& args,
     _exit(127);
   }
   (void)parent;
+  // Also here: a kill of the group right after fork must not miss it.
+  setpgid(pid, pid);
   return pid;
 }
 
@@ -104,6 +117,8 @@ ChildExit wait_child(pid_t pid, std::chrono::steady_clock::time_point deadline,
         result.kind = ChildExit::Kind::kExited;
         result.status = 127;  // lost (ECHILD): treat as a failed child
       }
+      // Whatever the child started dies with it.
+      kill(-pid, SIGKILL);
       if (tick) tick();
       return result;
     }

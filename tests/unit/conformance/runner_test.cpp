@@ -21,7 +21,9 @@ using runner::ChildExit;
 namespace {
 
 const std::string kStart =
-    R"({"event":"group_start","group":"ops","backend":"acme","library":"/x/acme.so","description":"acme 1.0","api_version":"0.3","dtypes":["float32"],"dtypes_source":"capabilities"})"
+    R"({"event":"backend","backend":"acme","library":"/x/acme.so","description":"acme 1.0","api_version":"0.3","dtypes":["float32"],"dtypes_source":"capabilities"})"
+    "\n"
+    R"({"event":"group_start","group":"ops"})"
     "\n";
 
 std::string case_start(int index, const std::string& entry,
@@ -84,10 +86,10 @@ TEST_CASE(
       case_start(1, "relu", "b") + R"({"event":"case_end","index":1,"ent)";
   std::vector<std::string> problems;
   const auto events = runner::read_events(text, &problems);
-  REQUIRE(events.size() == 4);
-  CHECK(events[3].type == "case_start");
-  CHECK(events[3].index("index") == 1);
-  CHECK(events[3].str("entry") == "relu");
+  REQUIRE(events.size() == 5);  // backend, group_start, 3 case events
+  CHECK(events[4].type == "case_start");
+  CHECK(events[4].index("index") == 1);
+  CHECK(events[4].str("entry") == "relu");
   CHECK(problems.empty());
 }
 
@@ -96,9 +98,9 @@ TEST_CASE("A complete line that is not an event is reported as a problem",
   std::vector<std::string> problems;
   const auto events =
       runner::read_events(kStart + "garbage\n{\"no_event\":1}\n", &problems);
-  CHECK(events.size() == 1);
+  CHECK(events.size() == 2);
   REQUIRE(problems.size() == 2);
-  CHECK(problems[0].find("line 2") != std::string::npos);
+  CHECK(problems[0].find("line 3") != std::string::npos);
 }
 
 TEST_CASE("Events fed in pieces are parsed when their line is complete",
