@@ -76,12 +76,15 @@ void Kit::configure(KitOptions options) {
   not_provided_reports_ = 0;
 }
 
-Resolution Kit::resolve_target() const {
+Resolution resolve_target(const std::string& target) {
   ResolveOptions resolve;
   resolve.name_source = "the command line";
-  return looks_like_library_path(options_.target)
-             ? resolve_library_file(options_.target, resolve)
-             : resolve_backend(options_.target, resolve);
+  return looks_like_library_path(target) ? resolve_library_file(target, resolve)
+                                         : resolve_backend(target, resolve);
+}
+
+Resolution Kit::resolve_target() const {
+  return conformance::resolve_target(options_.target);
 }
 
 const Backend& Kit::backend() {

@@ -70,6 +70,12 @@ struct KitSettings {
   std::string image_data_format = "channels_last";
 };
 
+/// How a "<name-or-path>" target resolves, without loading anything: a
+/// library file or a backend name (TENSORPLUG_PATH applies, no
+/// configuration is read). Throws resolve_backend / resolve_library_file's
+/// errors.
+Resolution resolve_target(const std::string& target);
+
 class Kit {
  public:
   /// The process-wide kit of a child run (configured by the runner).

@@ -26,16 +26,6 @@ namespace {
 using namespace tensorplug::conformance;
 using namespace tensorplug::conformance::runner;
 
-/// The same resolution the children make (no configuration read), so that
-/// a missing backend is reported once, with every path tried.
-tensorplug::Resolution resolve(const std::string& target) {
-  tensorplug::ResolveOptions options;
-  options.name_source = "the command line";
-  return tensorplug::looks_like_library_path(target)
-             ? tensorplug::resolve_library_file(target, options)
-             : tensorplug::resolve_backend(target, options);
-}
-
 int run_parent(const RunnerOptions& options, const char* argv0) {
   // With SIGCHLD ignored (inherited through exec), children would be reaped
   // by the kernel and their exit status lost.
@@ -62,7 +52,9 @@ int run_parent(const RunnerOptions& options, const char* argv0) {
         {"--case-timeout", fmt::format("{:g}", options.case_timeout_seconds)});
   }
   try {
-    run.backend.library = resolve(options.kit.target).library.string();
+    // The same resolution the children make, so that a missing backend is
+    // reported once, with every path tried.
+    run.backend.library = resolve_target(options.kit.target).library.string();
   } catch (const tensorplug::Error& e) {
     std::cerr << "tensorplug-conformance: error: " << e.what() << "\n";
     return static_cast<int>(e.code());
