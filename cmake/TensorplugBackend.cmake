@@ -1,5 +1,5 @@
 # tensorplug_add_backend(<target> [OUTPUT_NAME <name>] [OUTPUT_DIRECTORY <dir>]
-#                        SOURCES <src>...)
+#                        [TOOLKIT] SOURCES <src>...)
 #
 # Builds a backend plugin: a MODULE library without the "lib" prefix, with
 # hidden visibility and, with GNU-compatible linkers, a version script that
@@ -8,7 +8,7 @@
 # the host library, where the builtin name <name> finds it.
 set(TENSORPLUG_EXPORTS_MAP ${CMAKE_CURRENT_LIST_DIR}/tensorplug_exports.map)
 function(tensorplug_add_backend target)
-  cmake_parse_arguments(ARG "" "OUTPUT_NAME;OUTPUT_DIRECTORY" "SOURCES" ${ARGN})
+  cmake_parse_arguments(ARG "TOOLKIT" "OUTPUT_NAME;OUTPUT_DIRECTORY" "SOURCES" ${ARGN})
   if(NOT ARG_OUTPUT_NAME)
     set(ARG_OUTPUT_NAME ${target})
   endif()
@@ -17,6 +17,10 @@ function(tensorplug_add_backend target)
   endif()
   add_library(${target} MODULE ${ARG_SOURCES})
   target_link_libraries(${target} PRIVATE tensorplug::plugin_api)
+  if(ARG_TOOLKIT)
+    target_link_libraries(${target} PRIVATE
+      "$<LINK_LIBRARY:WHOLE_ARCHIVE,tensorplug::toolkit>")
+  endif()
   set_target_properties(${target} PROPERTIES
     PREFIX ""
     OUTPUT_NAME ${ARG_OUTPUT_NAME}

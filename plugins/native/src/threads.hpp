@@ -1,0 +1,88 @@
+// The native backend's threads: one setting and one pool for everything it
+// runs in parallel, its own loops and the BLAS calls alike.
+//
+// The setting: TENSORPLUG_NUM_THREADS (a whole number >= 1), else the
+// number of cores this process may run on (sched_getaffinity). The pool has
+// that many threads including the caller's. BLAS (OpenBLAS) is told to use
+// one thread: the pool splits a large GEMM into blocks and runs one
+// single-threaded BLAS call per pool thread, so there is never a second pool
+// spinning beside ours (OpenBLAS's and OpenMP's idle threads busy-wait, which
+// on a 2-core machine makes 2 threads slower than 1).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace tpnative {
+
+/**
+ * The thread count the setting asks for, or an error message in `error`
+ * (then 0) when TENSORPLUG_NUM_THREADS is set but not a number >= 1.
+ */
+int requested_threads(std::string& error);
+
+/** A borrowed callable `void(std::int64_t begin, std::int64_t end)`. */
+class RangeFn {
+ public:
+  template <class F>
+  RangeFn(const F& f)  // NOLINT: implicit by design, like function_ref
+      : object_(&f), call_([](const void* o, std::int64_t b, std::int64_t e) {
+          (*static_cast<const F*>(o))(b, e);
+        }) {}
+  void operator()(std::int64_t b, std::int64_t e) const {
+    call_(object_, b, e);
+  }
+
+ private:
+  const void* object_;
+  void (*call_)(const void*, std::int64_t, std::int64_t);
+};
+
+class ThreadPool {
+ public:
+  /** The process's pool, created on first use with `threads` threads;
+   * later calls may grow or shrink it (between calls, never during one). */
+  static ThreadPool& instance();
+
+  ~ThreadPool();
+
+  /** Sets the number of threads (>= 1), the caller's included. */
+  void resize(int threads);
+  int size() const noexcept { return size_; }
+
+  /**
+   * Runs f(begin, end) over [0, n) split into at most size() contiguous
+   * chunks of at least `grain` items; the caller runs one of them. Runs
+   * inline when one chunk suffices, when called from a pool thread (nested
+   * parallelism is flattened) or while another thread uses the pool (two
+   * contexts on two threads each keep their own thread). f must not throw.
+   */
+  void parallel_for(std::int64_t n, std::int64_t grain, RangeFn f);
+
+ private:
+  ThreadPool() = default;
+  void worker(int index, std::uint32_t start);
+  void stop_workers();
+
+  std::mutex busy_;
+  int size_ = 1;
+  std::vector<std::thread> workers_;
+  // 32-bit: atomic wait/notify on it is a plain futex (libstdc++ 12 can
+  // miss a notify_all on 64-bit atomics, which go through a proxy).
+  std::atomic<std::uint32_t> generation_{0};
+  std::atomic<int> pending_{0};
+  std::atomic<bool> stop_{false};
+  // The job of the current generation.
+  const RangeFn* job_ = nullptr;
+  std::int64_t n_ = 0;
+  int chunks_ = 0;
+};
+
+/** True on a pool worker thread. */
+bool in_pool_thread() noexcept;
+
+}  // namespace tpnative
