@@ -1,0 +1,217 @@
+// conv2d and its backward ops on the BLAS, by im2col: for a block of
+// samples, the patches under every output position become the rows of a
+// matrix `col` ((n, oh, ow) x (kh, kw, ci)); Keras's kernel layout
+// (kh, kw, ci, co) is already that matrix's right operand. Then
+//   forward:         out[(n,oh,ow), co] = col . K
+//   backprop_kernel: dK                 = sum over blocks col^T . G
+//   backprop_input:  dcol               = G . K^T, scattered back (col2im)
+// Both data formats go through the toolkit's Geometry strides; the output
+// of channels_first passes through a row-major buffer. Sample loops run on
+// the pool; GEMMs split themselves. float16 keeps the toolkit's kernel.
+#include <tensorplug/toolkit/dtype.hpp>
+#include <tensorplug/toolkit/kernels.hpp>
+#include <tensorplug/toolkit/node.hpp>
+#include <tensorplug/toolkit/ops/op.hpp>
+#include <tensorplug/toolkit/ops/window.hpp>
+
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#include "gemm.hpp"
+#include "threads.hpp"
+
+namespace tpnative {
+namespace {
+
+using tptk::Array;
+using tptk::Geometry;
+using tptk::Node;
+using tptk::WindowAttrs;
+
+enum class Mode { forward, input, kernel };
+
+/** Elements of `col` per block: bounds the scratch memory. */
+constexpr std::int64_t kColBudget = 1 << 21;
+
+struct Conv {
+  WindowAttrs a;
+  Geometry g;
+  std::int64_t patch = 0;      // kh * kw * c
+  std::int64_t positions = 0;  // oh * ow
+};
+
+template <class T>
+void im2col(const Conv& cv, const T* x, std::int64_t n, T* col) {
+  const Geometry& g = cv.g;
+  const WindowAttrs& a = cv.a;
+  T* row = col;
+  for (std::int64_t oh = 0; oh < g.oh; ++oh) {
+    for (std::int64_t ow = 0; ow < g.ow; ++ow, row += cv.patch) {
+      T* dst = row;
+      for (std::int64_t kh = 0; kh < a.kh; ++kh) {
+        const std::int64_t ih = oh * a.sh - g.pt + kh * a.dh;
+        for (std::int64_t kw = 0; kw < a.kw; ++kw, dst += g.c) {
+          const std::int64_t iw = ow * a.sw - g.pl + kw * a.dw;
+          if (ih < 0 || ih >= g.h || iw < 0 || iw >= g.w) {
+            std::fill(dst, dst + g.c, T(0));
+            continue;
+          }
+          const T* src = x + n * g.xn + ih * g.xh + iw * g.xw;
+          if (g.xc == 1) {
+            std::memcpy(dst, src, sizeof(T) * static_cast<std::size_t>(g.c));
+          } else {
+            for (std::int64_t ci = 0; ci < g.c; ++ci) dst[ci] = src[ci * g.xc];
+          }
+        }
+      }
+    }
+  }
+}
+
+template <class T>
+void col2im(const Conv& cv, const T* col, std::int64_t n, T* dx) {
+  const Geometry& g = cv.g;
+  const WindowAttrs& a = cv.a;
+  const T* row = col;
+  for (std::int64_t oh = 0; oh < g.oh; ++oh) {
+    for (std::int64_t ow = 0; ow < g.ow; ++ow, row += cv.patch) {
+      const T* src = row;
+      for (std::int64_t kh = 0; kh < a.kh; ++kh) {
+        const std::int64_t ih = oh * a.sh - g.pt + kh * a.dh;
+        for (std::int64_t kw = 0; kw < a.kw; ++kw, src += g.c) {
+          const std::int64_t iw = ow * a.sw - g.pl + kw * a.dw;
+          if (ih < 0 || ih >= g.h || iw < 0 || iw >= g.w) continue;
+          T* dst = dx + n * g.xn + ih * g.xh + iw * g.xw;
+          for (std::int64_t ci = 0; ci < g.c; ++ci) dst[ci * g.xc] += src[ci];
+        }
+      }
+    }
+  }
+}
+
+/** Copies output rows (n, oh, ow) x co of samples [n0, n1) between the
+ * output tensor (any format) and a row-major buffer. */
+template <class T, bool to_rows>
+void move_rows(const Geometry& g, T* tensor, T* rows, std::int64_t n0,
+               std::int64_t n1) {
+  for (std::int64_t n = n0; n < n1; ++n) {
+    for (std::int64_t oh = 0; oh < g.oh; ++oh) {
+      for (std::int64_t ow = 0; ow < g.ow; ++ow) {
+        T* r = rows + (((n - n0) * g.oh + oh) * g.ow + ow) * g.oc;
+        T* t = tensor + n * g.on + oh * g.oh_s + ow * g.ow_s;
+        for (std::int64_t co = 0; co < g.oc; ++co) {
+          if constexpr (to_rows) {
+            r[co] = t[co * g.oc_s];
+          } else {
+            t[co * g.oc_s] = r[co];
+          }
+        }
+      }
+    }
+  }
+}
+
+template <class T, Mode mode>
+void run(const Conv& cv, const T* x, const T* k, const T* grad, T* out) {
+  const Geometry& g = cv.g;
+  const std::int64_t per_sample = cv.positions * cv.patch;
+  const std::int64_t block = std::clamp<std::int64_t>(
+      kColBudget / std::max<std::int64_t>(1, per_sample), 1, g.n);
+  std::vector<T> col(static_cast<std::size_t>(block * per_sample));
+  const bool direct = !cv.a.first;  // output rows are the tensor itself
+  std::vector<T> rows(
+      direct ? 0 : static_cast<std::size_t>(block * cv.positions * g.oc));
+  ThreadPool& pool = ThreadPool::instance();
+  for (std::int64_t n0 = 0; n0 < g.n; n0 += block) {
+    const std::int64_t n1 = std::min(g.n, n0 + block);
+    const std::int64_t m = (n1 - n0) * cv.positions;
+    if constexpr (mode != Mode::input) {
+      pool.parallel_for(n1 - n0, 1, [&](std::int64_t b, std::int64_t e) {
+        for (std::int64_t i = b; i < e; ++i) {
+          im2col(cv, x, n0 + i, col.data() + i * per_sample);
+        }
+      });
+    }
+    if constexpr (mode == Mode::forward) {
+      T* dst = direct ? out + n0 * g.on : rows.data();
+      gemm<T>(false, false, m, g.oc, cv.patch, T(1), col.data(), cv.patch, k,
+              g.oc, T(0), dst, g.oc);
+      if (!direct) move_rows<T, false>(g, out, rows.data(), n0, n1);
+    } else {
+      const T* gr = grad + n0 * g.on;
+      if (!direct) {
+        move_rows<T, true>(g, const_cast<T*>(grad), rows.data(), n0, n1);
+        gr = rows.data();
+      }
+      if constexpr (mode == Mode::kernel) {
+        gemm<T>(true, false, cv.patch, g.oc, m, T(1), col.data(), cv.patch, gr,
+                g.oc, n0 == 0 ? T(0) : T(1), out, g.oc);
+      } else {
+        gemm<T>(false, true, m, cv.patch, g.oc, T(1), gr, g.oc, k, g.oc, T(0),
+                col.data(), cv.patch);
+        pool.parallel_for(n1 - n0, 1, [&](std::int64_t b, std::int64_t e) {
+          for (std::int64_t i = b; i < e; ++i) {
+            col2im(cv, col.data() + i * per_sample, n0 + i, out);
+          }
+        });
+      }
+    }
+  }
+}
+
+template <Mode mode>
+Array conv_kernel(const Node& node, std::span<const Array* const> in) {
+  const Array& x = *in[0];
+  const Array& k = *in[1];
+  const DLDataType dt = x.dtype();
+  const bool f32 = tp::dtype_equal(dt, tptk::kFloat32);
+  const bool f64 = tp::dtype_equal(dt, tptk::kFloat64);
+  if ((!f32 && !f64) || x.shape().size() != 4 || k.shape().size() != 4) {
+    return node.op->eval(node, in);
+  }
+  Conv cv;
+  cv.a = tptk::window_attrs(*node.op, node.attrs, "strides", true);
+  cv.a.kh = k.shape()[0];
+  cv.a.kw = k.shape()[1];
+  const std::int64_t channels = cv.a.first ? x.shape()[1] : x.shape()[3];
+  if (channels != k.shape()[2]) return node.op->eval(node, in);  // reports it
+  cv.g = tptk::make_geometry(*node.op, cv.a, x.shape(), k.shape()[3]);
+  const Geometry& g = cv.g;
+  cv.patch = cv.a.kh * cv.a.kw * g.c;
+  cv.positions = g.oh * g.ow;
+  const tptk::Shape out_shape =
+      tptk::join_nhwc(cv.a.first, g.n, g.oh, g.ow, g.oc);
+  if (mode != Mode::forward && in[2]->shape() != out_shape) {
+    return node.op->eval(node, in);  // reports the mismatch
+  }
+  const tptk::Shape& result = mode == Mode::forward ? out_shape
+                              : mode == Mode::input ? x.shape()
+                                                    : k.shape();
+  // backprop_input accumulates (col2im), the others write every element.
+  Array out = mode == Mode::input ? Array(result, dt)
+                                  : Array::uninitialized(result, dt);
+  if (out.size() == 0) return out;
+  if (g.n == 0 || cv.positions == 0 || cv.patch == 0 || g.oc == 0) {
+    return Array(result, dt);  // empty sums
+  }
+  auto go = [&]<class T>() {
+    run<T, mode>(cv, x.data<T>(), k.data<T>(),
+                 mode == Mode::forward ? nullptr : in[2]->data<T>(),
+                 out.data<T>());
+  };
+  if (f32) {
+    go.template operator()<float>();
+  } else {
+    go.template operator()<double>();
+  }
+  return out;
+}
+
+}  // namespace
+}  // namespace tpnative
+
+using namespace tpnative;
+TPTK_KERNEL(conv2d, conv_kernel<Mode::forward>)
+TPTK_KERNEL(conv2d_backprop_input, conv_kernel<Mode::input>)
+TPTK_KERNEL(conv2d_backprop_kernel, conv_kernel<Mode::kernel>)
