@@ -46,6 +46,10 @@ int run_parent(const RunnerOptions& options, const char* argv0) {
     run.case_options.insert(run.case_options.end(),
                             {"--cycles", std::to_string(options.kit.cycles)});
   }
+  if (options.threads > 0) {
+    run.case_options.insert(run.case_options.end(),
+                            {"--threads", std::to_string(options.threads)});
+  }
   if (options.case_timeout_seconds != defaults.case_timeout_seconds) {
     run.case_options.insert(
         run.case_options.end(),
@@ -104,6 +108,9 @@ int main(int argc, char** argv) {
     return 0;
   }
   try {
+    // The children inherit the backend's thread count (a child leaves the
+    // environment it was given alone).
+    if (!options.is_child()) apply_thread_setting(options);
     if (options.is_child()) {
       return run_group(options.kit, options.child_group, options.events_file,
                        options.start_at);

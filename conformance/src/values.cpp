@@ -178,34 +178,47 @@ std::string layout_difference(const Array& expected, const Array& actual,
 }
 
 std::string compare(const Array& expected, const Array& actual, Tolerance tol) {
+  return compare(expected, actual, tol, {}, {});
+}
+
+std::string compare(const Array& expected, const Array& actual, Tolerance tol,
+                    const std::vector<double>& bound,
+                    std::string_view bound_note) {
   if (std::string layout = layout_difference(expected, actual, " (reference)");
       !layout.empty()) {
     return layout;
   }
   const auto e = to_doubles(expected);
   const auto a = to_doubles(actual);
+  const bool bounded = bound.size() == e.size();
   std::size_t differing = 0;
   double max_diff = 0;
   std::vector<std::string> shown;
   for (std::size_t i = 0; i < e.size(); ++i) {
-    if (close(e[i], a[i], tol)) continue;
+    const Tolerance t =
+        bounded ? Tolerance{tol.atol + bound[i], tol.rtol} : tol;
+    if (close(e[i], a[i], t)) continue;
     ++differing;
     const double diff = std::fabs(a[i] - e[i]);
     if (!std::isnan(diff)) max_diff = std::max(max_diff, diff);
     if (shown.size() < 5) {
-      shown.push_back(
-          fmt::format("{}: expected {} (reference), actual {} (backend)",
-                      format_index(i, expected.shape()), format_value(e[i]),
-                      format_value(a[i])));
+      shown.push_back(fmt::format(
+          "{}: expected {} (reference), actual {} (backend){}",
+          format_index(i, expected.shape()), format_value(e[i]),
+          format_value(a[i]),
+          bounded ? fmt::format(", allowed |difference| {}",
+                                format_value(t.atol + t.rtol * std::fabs(e[i])))
+                  : std::string()));
     }
   }
   if (differing == 0) return {};
   return fmt::format(
       "{} of {} elements of {} {} differ (largest |difference| {}, "
-      "tolerance {} + {} * |expected|):\n  {}",
+      "tolerance {} + {} * |expected|{}{}):\n  {}",
       differing, e.size(), dtype_name(expected.dtype()),
       format_shape(expected.shape()), format_value(max_diff), tol.atol,
-      tol.rtol, fmt::join(shown, "\n  "));
+      tol.rtol, bounded ? " + " : "", bounded ? bound_note : "",
+      fmt::join(shown, "\n  "));
 }
 
 bool check_close(const Array& expected, const Array& actual, Tolerance tol,

@@ -63,6 +63,12 @@ std::string layout_difference(const Array& expected, const Array& actual,
 /// of differing elements, the largest difference, and the first few as
 /// "[i, j]: expected 2.5 (reference), actual 3.5 (backend)".
 std::string compare(const Array& expected, const Array& actual, Tolerance tol);
+/// compare() with, per element i, `bound[i]` added to the allowed
+/// difference (the reordered-sum bound of op cases); `bound_note` says in
+/// the message what the bound is. `bound` has one entry per element.
+std::string compare(const Array& expected, const Array& actual, Tolerance tol,
+                    const std::vector<double>& bound,
+                    std::string_view bound_note);
 /// Catch2 check: records `what: <compare message>` as a failure of the
 /// running case when they differ. Returns whether they matched.
 bool check_close(const Array& expected, const Array& actual, Tolerance tol,

@@ -81,6 +81,95 @@ TEST_CASE(
   }
 }
 
+namespace {
+
+// The largest number in a case name without its dtype suffix ("odd (65, 257)
+// x (257, 63) float32" -> 257): the cases name their shapes.
+long largest_number(std::string name) {
+  for (const char* dtype : {"float16", "float32", "float64"}) {
+    if (auto at = name.rfind(dtype); at != std::string::npos) {
+      name.erase(at);
+    }
+  }
+  long largest = 0;
+  const std::regex number("[0-9]+");
+  for (auto it = std::sregex_iterator(name.begin(), name.end(), number);
+       it != std::sregex_iterator(); ++it) {
+    largest = std::max(largest, std::stol(it->str()));
+  }
+  return largest;
+}
+
+}  // namespace
+
+// fixture_wrong_dot_large's dot is the reference's while every static
+// dimension of its operands and result is < 64, and 1e-3 relative off from
+// 64 on: a bug only a kernel with a blocking, vectorisation or threading
+// threshold has. The kit's dot cases before the threshold cases all had
+// dimensions < 64 ((3, 4) x (4, 2), (2, 3, 4) x (4, 5), ...), so by
+// construction they could not see it; this test checks that those small
+// cases still pass on it and that the threshold cases fail it, with the
+// difference shown. Its gradient is consistent with its forward values (the
+// reference differentiates the scaled graph), so the gradients group passes.
+TEST_CASE(
+    "The kit fails a backend whose dot is off by 1e-3 only from dimension 64 "
+    "on, in the threshold cases only",
+    "[conformance]") {
+  TempDir dir;
+  const KitRun run =
+      run_kit(fixtures::kWrongDotLarge, dir, {},
+              {"--group", "ops", "--group", "gradients", "--entry", "dot"});
+  INFO(run.describe());
+  REQUIRE(run.process.exited());
+  CHECK(run.process.exit_code == 1);
+  CHECK(entries_with(run.report, "failed") == std::vector<std::string>{"dot"});
+  CHECK(status_of(group(run.report, "gradients")) == "passed");
+
+  int small_passed = 0;
+  int large_failed = 0;
+  for (const auto& c : cases_of(group(run.report, "ops"))) {
+    if (str(c.at("entry")) != "dot") continue;
+    const std::string name = str(c.at("name"));
+    const std::string status = str(c.at("status"));
+    INFO("case " << name << ": " << status << "\n" << failures_text(c));
+    if (largest_number(name) < 64) {
+      CHECK(status == "passed");
+      ++small_passed;
+    } else if (status == "failed") {
+      // (float16 may round the 1e-3 away; float32 and float64 show it.)
+      const auto crash = c.find("crash");
+      CHECK((crash == c.end() || !crash->value().is_object()));
+      ++large_failed;
+    }
+  }
+  CHECK(small_passed >= 8);
+  CHECK(large_failed > 0);
+
+  // The failure shows the two values, 1e-3 relative apart.
+  const std::regex pair(
+      R"(expected (-?[0-9.eE+-]+) \(reference\), actual (-?[0-9.eE+-]+) \(backend\))");
+  bool shown = false;
+  for (const auto& c : cases_of(group(run.report, "ops"))) {
+    const std::string name = str(c.at("name"));
+    if (str(c.at("status")) != "failed" ||
+        name.find("float64") == std::string::npos) {
+      continue;
+    }
+    const std::string text = failures_text(c);
+    std::smatch m;
+    if (std::regex_search(text, m, pair)) {
+      INFO(text);
+      const double expected = std::stod(m[1].str());
+      const double actual = std::stod(m[2].str());
+      // Both are printed with 9 significant digits.
+      CHECK(actual == Approx(expected * (1 + 1e-3)).epsilon(1e-7));
+      shown = true;
+      break;
+    }
+  }
+  CHECK(shown);
+}
+
 TEST_CASE(
     "The kit survives a backend whose relu segfaults: the relu cases fail "
     "naming SIGSEGV and every group still runs",

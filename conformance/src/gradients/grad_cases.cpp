@@ -142,11 +142,23 @@ std::vector<GradCase> make_cases() {
   c.push_back(unary("softmax", {2, 3}, uniform(-2, 2)));
   c.push_back(
       unary("softmax", {2, 3}, uniform(-2, 2), {{"axis", 0}}, "axis=0"));
+  // Odd sizes past 64 along the softmax axis (a blocked or vectorised
+  // kernel's tail).
+  c.push_back(unary("softmax", {2, 67}, uniform(-2, 2), {{"axis", -1}},
+                    "odd, axis=-1"));
   // Linear algebra.
   c.push_back({"dot", "", {operand("x", {2, 3}, u), operand("y", {3, 4}, u)}});
   c.push_back({"batch_dot",
                "",
                {operand("x", {2, 3, 4}, u), operand("y", {2, 4, 2}, u)}});
+  // Larger, odd shapes: a contraction of 65 (past a 64-wide block) and odd
+  // outer sizes; every element still costs two loss evaluations.
+  c.push_back({"dot",
+               "odd, K = 65",
+               {operand("x", {3, 65}, u), operand("y", {65, 2}, u)}});
+  c.push_back({"batch_dot",
+               "odd, K = 65",
+               {operand("x", {2, 5, 65}, u), operand("y", {2, 65, 3}, u)}});
   c.push_back({"batch_dot",
                "axes=1",
                {operand("x", {3, 4}, u), operand("y", {3, 4}, u)},
@@ -163,6 +175,11 @@ std::vector<GradCase> make_cases() {
   c.push_back(unary("max", {3, 4}, distinct(-1, 1), {{"axis", 1}}, "axis=1"));
   c.push_back(unary("min", {3, 4}, distinct(-1, 1), {{"axis", 0}}, "axis=0"));
   c.push_back(unary("max", {2, 3}, distinct(-1, 1)));
+  // Long, odd reduction axes.
+  c.push_back(unary("sum", {3, 129}, u, {{"axis", 1}}, "odd, axis=1"));
+  c.push_back(unary("mean", {67, 3}, u, {{"axis", 0}}, "odd, axis=0"));
+  c.push_back(
+      unary("max", {3, 67}, distinct(-1, 1), {{"axis", -1}}, "odd, axis=-1"));
   // Shape ops.
   c.push_back(
       unary("reshape", {2, 3}, u, {{"shape", Ints{3, -1}}}, "to (3, -1)"));
@@ -190,6 +207,28 @@ std::vector<GradCase> make_cases() {
                "channels_first",
                {operand("x", {2, 3, 2, 2}, u), operand("bias", {3}, u)},
                {{"data_format", "channels_first"}}});
+  c.push_back({"bias_add",
+               "odd channels_last (3, 65) + (65,)",
+               {operand("x", {3, 65}, u), operand("bias", {65}, u)},
+               {{"data_format", "channels_last"}}});
+  c.push_back({"bias_add",
+               "odd channels_first (2, 65, 3)",
+               {operand("x", {2, 65, 3}, u), operand("bias", {65}, u)},
+               {{"data_format", "channels_first"}}});
+  c.push_back(
+      {"conv2d",
+       "odd, same, strides (2, 2)",
+       {operand("x", {1, 7, 5, 2}, u), operand("kernel", {3, 3, 2, 3}, u)},
+       {{"padding", "same"},
+        {"strides", Ints{2, 2}},
+        {"data_format", "channels_last"}}});
+  c.push_back(
+      {"conv2d",
+       "odd channels_first, valid, strides (1, 2)",
+       {operand("x", {1, 3, 7, 9}, u), operand("kernel", {3, 2, 3, 2}, u)},
+       {{"padding", "valid"},
+        {"strides", Ints{1, 2}},
+        {"data_format", "channels_first"}}});
   c.push_back(
       {"conv2d",
        "valid",
@@ -221,6 +260,13 @@ std::vector<GradCase> make_cases() {
                      {"pool_mode", "avg"},
                      {"data_format", "channels_last"}},
                     "avg, same, pool (2, 2)"));
+  c.push_back(unary("pool2d", {1, 7, 9, 2}, distinct(-1, 1),
+                    {{"pool_size", Ints{3, 3}},
+                     {"strides", Ints{2, 2}},
+                     {"padding", "same"},
+                     {"pool_mode", "avg"},
+                     {"data_format", "channels_last"}},
+                    "odd, avg, same, pool (3, 3), strides (2, 2)"));
   c.push_back({"categorical_crossentropy",
                "",
                {fed("target", {2, 3}, uniform(0, 1)),

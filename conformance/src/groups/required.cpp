@@ -16,6 +16,7 @@
 #include "lifecycle/bitwise.hpp"
 #include "lifecycle/eval.hpp"
 #include "lifecycle/function_cases.hpp"
+#include "lifecycle/strided_cases.hpp"
 #include "tensorplug/ops.hpp"
 #include "values.hpp"
 
@@ -198,5 +199,6 @@ TEST_CASE("placeholder, variable and function behave as Keras's",
   const tensorplug::Backend& b = kit.backend();
   check_placeholders(kit, b);
   check_variables(kit, b);
+  check_strided_values(kit, b);
   check_functions(kit, b);
 }

@@ -26,6 +26,24 @@ inline InputSpec fixed(std::vector<std::int64_t> shape, DLDataType dtype,
   return InputSpec{std::move(shape), dtype, fill, lo, hi, {}};
 }
 
+/// `spec` fed with its shape, then transposed inside the graph (reversed
+/// axes), so the op sees a computed, possibly non-contiguous tensor.
+inline InputSpec transposed(InputSpec spec) {
+  spec.prep.push_back({"transpose", {}});
+  return spec;
+}
+/// `spec` fed with its shape, then permute_dimensions(pattern) in the graph.
+inline InputSpec permuted(InputSpec spec, Ints pattern) {
+  spec.prep.push_back(
+      {"permute_dimensions", {{"pattern", std::move(pattern)}}});
+  return spec;
+}
+
+// The sizes threshold cases are built from: odd and prime sizes around the
+// powers of two where blocked, vectorised and threaded kernels change path
+// (1, 7, 63, 64, 65, 127, 257, 1000), and element counts >= 64K (65536) so
+// that a threaded elementwise kernel splits its work.
+
 // One function per op family, each appending its ops' cases.
 void add_value_cases(std::vector<OpCase>& out);
 void add_elementwise_cases(std::vector<OpCase>& out);

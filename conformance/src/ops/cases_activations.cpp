@@ -1,4 +1,5 @@
 // Cases of the activations: relu, sigmoid, tanh, softmax, softplus, elu.
+#include <string>
 #include <string_view>
 
 #include "ops/case_builders.hpp"
@@ -37,6 +38,47 @@ void add_activation_cases(std::vector<OpCase>& out) {
                  .name = "zero-size (0, 3)",
                  .inputs = {in({0, 3}, -3, 3)},
                  .dtypes = floats});
+  // Threshold sizes: >= 64K elements, odd extents, a transposed operand.
+  for (const auto& r : relus) {
+    out.push_back({.op = "relu",
+                   .name = std::string(r.name) + " on (65537,)",
+                   .inputs = {in({65537}, -3, 3)},
+                   .attrs = r.attrs,
+                   .dtypes = floats});
+  }
+  out.push_back({.op = "relu",
+                 .name = "transpose(x (255, 257))",
+                 .inputs = {transposed(in({255, 257}, -3, 3))},
+                 .dtypes = floats});
+  // relu's zeros are +0 (docs/ops.md): relu(-0) and relu(x < 0) with
+  // alpha 0, compared bit for bit. Also in the middle of a 65-element
+  // vector, past the first vector width.
+  {
+    const double nz = -0.0;
+    std::vector<double> x = {nz, 0.0, -1.0, 1.0, -1e-30, nz, 2.5, -3.0};
+    std::vector<double> want = {0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 2.5, 0.0};
+    for (std::size_t i = x.size(); i < 65; ++i) {
+      x.push_back(i % 2 ? nz : -0.5);
+      want.push_back(0.0);
+    }
+    InputSpec spec = in({65});
+    spec.fill = Fill::kValues;
+    spec.values = x;
+    out.push_back({.op = "relu",
+                   .name = "signed zeros (65,): relu(-0) and relu(x < 0) are "
+                           "+0 bitwise",
+                   .inputs = {spec},
+                   .dtypes = floats,
+                   .exact = want});
+  }
+  // A chain of activations (fusable), >= 64K elements.
+  out.push_back(
+      {.op = "relu",
+       .name = "chain relu -> sigmoid -> multiply -> tanh on (257, "
+               "257)",
+       .inputs = {in({257, 257}, -3, 3), in({257}, -2, 2)},
+       .dtypes = floats,
+       .chain = {{"sigmoid", {}, -1}, {"multiply", {}, 1}, {"tanh", {}, -1}}});
 
   // softplus chains exp and log1p: ten times the base tolerance.
   for (const char* op : {"sigmoid", "tanh", "softplus"}) {
@@ -62,6 +104,16 @@ void add_activation_cases(std::vector<OpCase>& out) {
                    .name = "zero-size (0, 3)",
                    .inputs = {in({0, 3})},
                    .dtypes = floats});
+    out.push_back({.op = op,
+                   .name = "(65537,) in [-20, 20)",
+                   .inputs = {in({65537}, -20, 20)},
+                   .dtypes = floats,
+                   .tol_scale = scale});
+    out.push_back({.op = op,
+                   .name = "transpose(x (63, 1041))",
+                   .inputs = {transposed(in({63, 1041}, -5, 5))},
+                   .dtypes = floats,
+                   .tol_scale = scale});
   }
 
   // softmax: exp, a sum and a division per element: ten times the base.
@@ -77,6 +129,12 @@ void add_activation_cases(std::vector<OpCase>& out) {
       {"rank 1 (6,) axis -1", {6}, -1, -3, 3},
       {"large inputs (2, 4) in [-500, 500) stay finite", {2, 4}, -1, -500, 500},
       {"zero-size (0, 3) axis -1", {0, 3}, -1, -1, 1},
+      // Long axes (a sum of 1000 exps per row), odd sizes, every axis.
+      {"long rows (7, 1000) axis -1", {7, 1000}, -1, -5, 5},
+      {"long columns (1000, 7) axis 0", {1000, 7}, 0, -5, 5},
+      {"odd (65, 257) axis -1", {65, 257}, -1, -5, 5},
+      {"(3, 127, 65) axis 1", {3, 127, 65}, 1, -5, 5},
+      {"(3, 127, 65) axis 0", {3, 127, 65}, 0, -5, 5},
   };
   for (const auto& s : softmaxes) {
     out.push_back({.op = "softmax",
@@ -103,6 +161,8 @@ void add_activation_cases(std::vector<OpCase>& out) {
       {"alpha 0.5 (3, 5)", {3, 5}, {{"alpha", 0.5}}},
       {"scalar ()", {}, {}},
       {"zero-size (0, 3)", {0, 3}, {}},
+      {"(65537,)", {65537}, {}},
+      {"alpha 0.5 odd (257, 255)", {257, 255}, {{"alpha", 0.5}}},
   };
   for (const auto& e : elus) {
     out.push_back({.op = "elu",

@@ -21,6 +21,14 @@ const std::vector<ShapePair>& binary_shapes() {
       {"broadcast (4, 1, 3) with (1, 2, 1)", {4, 1, 3}, {1, 2, 1}},
       {"scalars () with ()", {}, {}},
       {"zero-size (0, 3) with (3,)", {0, 3}, {3}},
+      // Threshold sizes: >= 64K elements (a threaded kernel splits them),
+      // odd extents (vector tails), broadcasts along each axis.
+      {"same shape (257, 257)", {257, 257}, {257, 257}},
+      {"broadcast (257, 1) with (257,)", {257, 1}, {257}},
+      {"broadcast (1000, 65) with (65,)", {1000, 65}, {65}},
+      {"broadcast (63, 1, 65) with (17, 1)", {63, 1, 65}, {17, 1}},
+      {"broadcast scalar () with (65537,)", {}, {65537}},
+      {"odd (1, 127) with (63, 1)", {1, 127}, {63, 1}},
   };
   return v;
 }
@@ -32,12 +40,23 @@ void add_binary(std::vector<OpCase>& out, const std::string& op,
   for (const auto& s : binary_shapes()) {
     x.shape = s.x;
     y.shape = s.y;
+    // add and multiply stand for the binary kernels: also fed as views.
     out.push_back({.op = op,
                    .name = s.name,
                    .inputs = {x, y},
                    .dtypes = dtypes,
+                   .strided_feed = op == "add" || op == "multiply",
                    .differentiable = differentiable});
-  }
+  }  // An operand out of `transpose` inside the graph: a strided view in a
+  // backend with views, which an elementwise kernel must not read as
+  // contiguous.
+  x.shape = {255, 257};
+  y.shape = {257, 255};
+  out.push_back({.op = op,
+                 .name = "transpose(x (255, 257)) with (257, 255)",
+                 .inputs = {transposed(x), y},
+                 .dtypes = dtypes,
+                 .differentiable = differentiable});
 }
 
 // Unary ops: a matrix, a rank-3 tensor, a scalar, a zero-size tensor.
@@ -45,10 +64,9 @@ void add_unary(std::vector<OpCase>& out, const std::string& op,
                const std::vector<DLDataType>& dtypes, double lo, double hi,
                bool differentiable) {
   const std::vector<std::pair<const char*, std::vector<std::int64_t>>> shapes =
-      {{"(2, 3)", {2, 3}},
-       {"(2, 3, 4)", {2, 3, 4}},
-       {"scalar ()", {}},
-       {"zero-size (0, 3)", {0, 3}}};
+      {{"(2, 3)", {2, 3}},    {"(2, 3, 4)", {2, 3, 4}},
+       {"scalar ()", {}},     {"zero-size (0, 3)", {0, 3}},
+       {"(65537,)", {65537}}, {"odd (257, 255)", {257, 255}}};
   for (const auto& [name, shape] : shapes) {
     out.push_back({.op = op,
                    .name = name,
@@ -56,6 +74,11 @@ void add_unary(std::vector<OpCase>& out, const std::string& op,
                    .dtypes = dtypes,
                    .differentiable = differentiable});
   }
+  out.push_back({.op = op,
+                 .name = "transpose(x (63, 1041))",
+                 .inputs = {transposed(in({63, 1041}, lo, hi))},
+                 .dtypes = dtypes,
+                 .differentiable = differentiable});
 }
 
 }  // namespace
@@ -140,6 +163,64 @@ void add_elementwise_cases(std::vector<OpCase>& out) {
                  .inputs = {in({0, 3}, -4, 4)},
                  .attrs = {{"min_value", -1.0}, {"max_value", 1.0}},
                  .dtypes = numeric});
+
+  // Elementwise chains long enough to be fused (a backend may compile
+  // them into one loop), at >= 64K elements so a threaded kernel splits
+  // them, with broadcast operands along the way.
+  out.push_back(
+      {.op = "add",
+       .name = "chain add -> multiply (65,) -> subtract -> maximum on (1009, "
+               "65)",
+       .inputs = {in({1009, 65}, -4, 4), in({1009, 65}, -4, 4), in({65}, -4, 4),
+                  in({1009, 1}, -4, 4), in({}, -4, 4)},
+       .dtypes = numeric,
+       .chain = {
+           {"multiply", {}, 2}, {"subtract", {}, 3}, {"maximum", {}, 4}}});
+  out.push_back(
+      {.op = "multiply",
+       .name = "chain multiply -> exp -> divide -> log -> square on (65537,)",
+       .inputs = {in({65537}, -1, 1), in({65537}, -1, 1), in({65537}, 0.5, 2)},
+       .dtypes = floats,
+       .tol_scale = 10,
+       .chain = {{"exp", {}, -1},
+                 {"divide", {}, 2},
+                 {"log", {}, -1},
+                 {"square", {}, -1}}});
+
+  // Signed zeros, compared bit for bit with the documented results (and
+  // checked on the reference): abs(-0) = +0, negative(+0) = -0 and
+  // negative(-0) = +0; maximum/minimum where the sign of a zero result is
+  // determined (a zero against a non-zero, or two zeros of one sign; a tie
+  // of -0 with +0 is left open by docs/ops.md: x86 maxps returns the second
+  // operand, NumPy the first).
+  const double nz = -0.0;
+  const std::vector<double> zeros_x = {nz, 0.0, nz, 0.0, -1.0, 1.0, nz, 0.0};
+  const std::vector<double> zeros_y = {1.0, -1.0, -1.0, 1.0, nz, 0.0, nz, 0.0};
+  const auto exact_case = [&](std::string op, std::string name,
+                              std::vector<InputSpec> inputs,
+                              std::vector<double> expected) {
+    out.push_back({.op = std::move(op),
+                   .name = std::move(name),
+                   .inputs = std::move(inputs),
+                   .dtypes = floats,
+                   .exact = std::move(expected)});
+  };
+  const auto values = [](std::vector<double> v) {
+    InputSpec spec = in({static_cast<std::int64_t>(v.size())});
+    spec.fill = Fill::kValues;
+    spec.values = std::move(v);
+    return spec;
+  };
+  exact_case("abs", "signed zeros (4,) [-0, +0, -1, 1] bitwise",
+             {values({nz, 0.0, -1.0, 1.0})}, {0.0, 0.0, 1.0, 1.0});
+  exact_case("negative", "signed zeros (4,) [-0, +0, -1, 1] bitwise",
+             {values({nz, 0.0, -1.0, 1.0})}, {0.0, nz, 1.0, -1.0});
+  exact_case("maximum", "signed zeros (8,) against non-zeros bitwise",
+             {values(zeros_x), values(zeros_y)},
+             {1.0, 0.0, nz, 1.0, nz, 1.0, nz, 0.0});
+  exact_case("minimum", "signed zeros (8,) against non-zeros bitwise",
+             {values(zeros_x), values(zeros_y)},
+             {nz, -1.0, -1.0, 0.0, -1.0, 0.0, nz, 0.0});
 
   add_unary(out, "sign", numeric, -3, 3, false);
   // sign of whole numbers hits 0 in float dtypes too.

@@ -1,5 +1,8 @@
 // Cases of the neural-network ops: bias_add, conv2d, pool2d, the three
 // crossentropies and dropout.
+#include <string>
+#include <variant>
+
 #include "ops/case_builders.hpp"
 
 namespace tensorplug::conformance::cases {
@@ -30,6 +33,16 @@ void add_nn_cases(std::vector<OpCase>& out) {
        {4, 3},
        {{"data_format", "channels_first"}}},
       {"zero-size (0, 3) + (3,)", {0, 3}, {3}, {}},
+      // 64K+ elements, odd channel counts, both layouts.
+      {"(257, 257) + (257,)", {257, 257}, {257}, {}},
+      {"(2, 23, 23, 65) + (65,) channels_last",
+       {2, 23, 23, 65},
+       {65},
+       {{"data_format", "channels_last"}}},
+      {"(2, 65, 23, 23) + (65,) channels_first",
+       {2, 65, 23, 23},
+       {65},
+       {{"data_format", "channels_first"}}},
   };
   for (const auto& b : biases) {
     out.push_back({.op = "bias_add",
@@ -37,10 +50,49 @@ void add_nn_cases(std::vector<OpCase>& out) {
                    .inputs = {in(b.x, -2, 2), in(b.bias, -2, 2)},
                    .attrs = b.attrs,
                    .dtypes = floats,
+                   .strided_feed = true,
                    .differentiable = true});
   }
 
-  // conv2d sums up to 3 * 3 * 3 products per output: ten times the base.
+  // Elementwise chains long enough to be fused (bias_add -> relu ->
+  // multiply -> add, the tail of a dense or conv layer), at 64K+ elements so
+  // a threaded kernel splits them, in both layouts.
+  const struct {
+    const char* name;
+    std::vector<std::int64_t> x, bias, scale;
+    const char* format;
+  } chains[] = {
+      {"chain bias_add -> relu -> multiply -> add on (257, 257)",
+       {257, 257},
+       {257},
+       {257, 257},
+       "channels_last"},
+      {"chain bias_add -> relu -> multiply (65,) -> add channels_last (2, 23, "
+       "23, 65)",
+       {2, 23, 23, 65},
+       {65},
+       {65},
+       "channels_last"},
+      {"chain bias_add -> relu -> multiply -> add channels_first (2, 65, 23, "
+       "23)",
+       {2, 65, 23, 23},
+       {65},
+       {2, 65, 23, 23},
+       "channels_first"},
+  };
+  for (const auto& ch : chains) {
+    out.push_back(
+        {.op = "bias_add",
+         .name = ch.name,
+         .inputs = {in(ch.x, -2, 2), in(ch.bias, -2, 2), in(ch.scale, -2, 2),
+                    in(ch.x, -2, 2)},
+         .attrs = {{"data_format", ch.format}},
+         .dtypes = floats,
+         .chain = {{"relu", {}, -1}, {"multiply", {}, 2}, {"add", {}, 3}}});
+  }
+
+  // conv2d: the base tolerance plus the reordered-sum bound of K = kh * kw
+  // * input channels products per output (the kernel's first three axes).
   const struct {
     const char* name;
     std::vector<std::int64_t> x, kernel;
@@ -71,6 +123,43 @@ void add_nn_cases(std::vector<OpCase>& out) {
        {0, 4, 4, 1},
        {2, 2, 1, 1},
        {}},
+      // Threshold cases: odd spatial sizes, strides, both paddings, both
+      // layouts, even and odd kernels, channel counts around 64 (where an
+      // im2col + GEMM backend blocks).
+      {"odd (2, 17, 15, 3) * (3, 3, 3, 8) same",
+       {2, 17, 15, 3},
+       {3, 3, 3, 8},
+       {{"padding", "same"}}},
+      {"odd (1, 33, 31, 5) * (5, 3, 5, 7) valid, strides (2, 3)",
+       {1, 33, 31, 5},
+       {5, 3, 5, 7},
+       {{"padding", "valid"}, {"strides", Ints{2, 3}}}},
+      {"channels_first odd (2, 3, 17, 15) * (3, 3, 3, 8) same, strides 2",
+       {2, 3, 17, 15},
+       {3, 3, 3, 8},
+       {{"padding", "same"},
+        {"strides", Ints{2, 2}},
+        {"data_format", "channels_first"}}},
+      {"channels_first odd (1, 5, 33, 31) * (4, 4, 5, 7) valid",
+       {1, 5, 33, 31},
+       {4, 4, 5, 7},
+       {{"padding", "valid"}, {"data_format", "channels_first"}}},
+      {"even kernel (1, 33, 31, 5) * (4, 2, 5, 7) same, strides (3, 2)",
+       {1, 33, 31, 5},
+       {4, 2, 5, 7},
+       {{"padding", "same"}, {"strides", Ints{3, 2}}}},
+      {"large spatial (1, 65, 67, 1) * (7, 7, 1, 3) same",
+       {1, 65, 67, 1},
+       {7, 7, 1, 3},
+       {{"padding", "same"}}},
+      {"1x1 (2, 9, 9, 64) * (1, 1, 64, 65) valid",
+       {2, 9, 9, 64},
+       {1, 1, 64, 65},
+       {{"padding", "valid"}}},
+      {"channels_first (1, 65, 9, 7) * (3, 3, 65, 63) same, K = 585",
+       {1, 65, 9, 7},
+       {3, 3, 65, 63},
+       {{"padding", "same"}, {"data_format", "channels_first"}}},
   };
   for (const auto& c : convs) {
     out.push_back({.op = "conv2d",
@@ -78,7 +167,8 @@ void add_nn_cases(std::vector<OpCase>& out) {
                    .inputs = {in(c.x), in(c.kernel)},
                    .attrs = c.attrs,
                    .dtypes = floats,
-                   .tol_scale = 10,
+                   .terms = c.kernel[0] * c.kernel[1] * c.kernel[2],
+                   .strided_feed = true,
                    .differentiable = true});
   }
 
@@ -112,14 +202,58 @@ void add_nn_cases(std::vector<OpCase>& out) {
       {"max zero batch (0, 4, 4, 1) pool (2, 2)",
        {0, 4, 4, 1},
        {{"pool_size", Ints{2, 2}}}},
+      // Threshold cases: odd spatial sizes, strides, both paddings and
+      // layouts, 64K+ elements.
+      {"max odd (2, 17, 15, 3) pool (3, 3) strides (2, 2) valid",
+       {2, 17, 15, 3},
+       {{"pool_size", Ints{3, 3}}, {"strides", Ints{2, 2}}}},
+      {"avg odd (2, 17, 15, 3) pool (3, 3) strides (2, 2) same",
+       {2, 17, 15, 3},
+       {{"pool_size", Ints{3, 3}},
+        {"strides", Ints{2, 2}},
+        {"padding", "same"},
+        {"pool_mode", "avg"}}},
+      {"max channels_first odd (1, 5, 33, 31) pool (2, 2) same",
+       {1, 5, 33, 31},
+       {{"pool_size", Ints{2, 2}},
+        {"padding", "same"},
+        {"data_format", "channels_first"}}},
+      {"avg channels_first odd (1, 5, 33, 31) pool (3, 2) strides (3, 1) "
+       "valid",
+       {1, 5, 33, 31},
+       {{"pool_size", Ints{3, 2}},
+        {"strides", Ints{3, 1}},
+        {"data_format", "channels_first"},
+        {"pool_mode", "avg"}}},
+      {"avg (1, 65, 67, 16) pool (2, 2) same (64K+ elements)",
+       {1, 65, 67, 16},
+       {{"pool_size", Ints{2, 2}}, {"padding", "same"}, {"pool_mode", "avg"}}},
+      {"max channels_first (1, 16, 65, 67) pool (3, 3) strides (1, 1) same",
+       {1, 16, 65, 67},
+       {{"pool_size", Ints{3, 3}},
+        {"strides", Ints{1, 1}},
+        {"padding", "same"},
+        {"data_format", "channels_first"}}},
   };
   for (const auto& p : pools) {
+    // Average pooling sums a window: the reordered-sum bound of its size.
+    std::int64_t window = 0;
+    for (const auto& a : p.attrs) {
+      if (a.name == "pool_mode" && std::get<std::string>(a.value) == "avg") {
+        for (const auto& b : p.attrs) {
+          if (b.name == "pool_size") {
+            const auto& size = std::get<Ints>(b.value);
+            window = size[0] * size[1];
+          }
+        }
+      }
+    }
     out.push_back({.op = "pool2d",
                    .name = p.name,
                    .inputs = {in(p.x, -4, 4, Fill::kDistinct)},
                    .attrs = p.attrs,
                    .dtypes = floats,
-                   .tol_scale = 10,
+                   .terms = window,
                    .differentiable = true});
   }
 
@@ -156,6 +290,15 @@ void add_nn_cases(std::vector<OpCase>& out) {
        true,
        {{"from_logits", true}, {"axis", 0}}},
       {"zero-size (0, 3)", {0, 3}, false, {}},
+      {"1000 classes (63, 1000)", {63, 1000}, false, {}},
+      {"from_logits 1000 classes (63, 1000)",
+       {63, 1000},
+       true,
+       {{"from_logits", true}}},
+      {"from_logits axis 0 (1000, 7)",
+       {1000, 7},
+       true,
+       {{"from_logits", true}, {"axis", 0}}},
   };
   for (const auto& c : categoricals) {
     const InputSpec output =
@@ -180,6 +323,16 @@ void add_nn_cases(std::vector<OpCase>& out) {
        {{"from_logits", true}}},
       {"(2, 3, 4) targets (2, 3, 1)", {2, 3, 1}, {2, 3, 4}, dtype::int64, {}},
       {"zero-size (0, 3)", {0}, {0, 3}, dtype::int32, {}},
+      {"(257, 1000) int64 targets (257,)",
+       {257},
+       {257, 1000},
+       dtype::int64,
+       {}},
+      {"from_logits (127, 1000) int32 targets",
+       {127},
+       {127, 1000},
+       dtype::int32,
+       {{"from_logits", true}}},
   };
   for (const auto& s : sparses) {
     const double classes = static_cast<double>(s.output.back());
@@ -200,6 +353,8 @@ void add_nn_cases(std::vector<OpCase>& out) {
       {"from_logits (3, 4)", {3, 4}, true},
       {"scalar ()", {}, false},
       {"zero-size (0, 3)", {0, 3}, false},
+      {"probabilities (257, 257)", {257, 257}, false},
+      {"from_logits (65537,)", {65537}, true},
   };
   for (const auto& b : binaries) {
     Attrs attrs;

@@ -30,6 +30,35 @@ const std::vector<Reduction>& axis_forms() {
   return v;
 }
 
+struct LongReduction {
+  const char* name;
+  std::vector<std::int64_t> shape;
+  Attrs attrs;
+  std::int64_t terms;  // elements reduced into one result
+};
+
+// Reductions over long axes (1000+ elements) and over each axis of an odd
+// rank-3 tensor, for every reduction.
+const std::vector<LongReduction>& long_forms() {
+  static const std::vector<LongReduction> v = {
+      {"1000 elements (20, 50) axis None", {20, 50}, {{"axis", None{}}}, 1000},
+      {"long axis (1025, 63) axis 0", {1025, 63}, {{"axis", 0}}, 1025},
+      {"long axis (63, 1025) axis -1 keepdims",
+       {63, 1025},
+       {{"axis", -1}, {"keepdims", true}},
+       1025},
+      {"(4099,) axis None", {4099}, {{"axis", None{}}}, 4099},
+      {"odd (7, 129, 65) axis 0", {7, 129, 65}, {{"axis", 0}}, 7},
+      {"odd (7, 129, 65) axis 1", {7, 129, 65}, {{"axis", 1}}, 129},
+      {"odd (7, 129, 65) axis 2", {7, 129, 65}, {{"axis", 2}}, 65},
+      {"odd (7, 129, 65) axes (0, 2)",
+       {7, 129, 65},
+       {{"axis", Ints{0, 2}}},
+       455},
+  };
+  return v;
+}
+
 }  // namespace
 
 void add_reduction_cases(std::vector<OpCase>& out) {
@@ -46,14 +75,24 @@ void add_reduction_cases(std::vector<OpCase>& out) {
                      .dtypes = numeric,
                      .differentiable = true});
     }
-    // 1000 terms: a float32 backend accumulating in float32 rather than
-    // double differs by ~1e-4 relative; ten times the base tolerance.
+    // Long sums (a float32 backend may accumulate in float32, blocked or
+    // split over threads, rather than in double): the base tolerance plus
+    // the reordered-sum bound of `terms` = the elements per result.
+    for (const auto& r : long_forms()) {
+      out.push_back({.op = op,
+                     .name = r.name,
+                     .inputs = {in(r.shape, -1, 1)},
+                     .attrs = r.attrs,
+                     .dtypes = numeric,
+                     .terms = r.terms,
+                     .strided_feed = true});
+    }
     out.push_back({.op = op,
-                   .name = "1000 elements (20, 50) axis None",
-                   .inputs = {in({20, 50}, -1, 1)},
-                   .attrs = {{"axis", None{}}},
+                   .name = "of transpose(x (65, 1000)) axis 0",
+                   .inputs = {transposed(in({65, 1000}, -1, 1))},
+                   .attrs = {{"axis", 0}},
                    .dtypes = numeric,
-                   .tol_scale = 10});
+                   .terms = 1000});
   }
   out.push_back({.op = "sum",
                  .name = "zero-size (0, 3) axis 0 gives zeros",
@@ -81,6 +120,21 @@ void add_reduction_cases(std::vector<OpCase>& out) {
                      .dtypes = numeric,
                      .differentiable = true});
     }
+    // No rounding: exact but for the tolerance. Long ramps tie in float16
+    // (the extreme's value is the same either way).
+    for (const auto& r : long_forms()) {
+      out.push_back({.op = op,
+                     .name = r.name,
+                     .inputs = {in(r.shape, -4, 4, Fill::kDistinct)},
+                     .attrs = r.attrs,
+                     .dtypes = numeric});
+    }
+    out.push_back(
+        {.op = op,
+         .name = "of transpose(x (65, 1000)) axis 0",
+         .inputs = {transposed(in({65, 1000}, -4, 4, Fill::kDistinct))},
+         .attrs = {{"axis", 0}},
+         .dtypes = numeric});
   }
 
   for (const char* op : {"argmax", "argmin"}) {
@@ -91,6 +145,11 @@ void add_reduction_cases(std::vector<OpCase>& out) {
         {"(2, 3, 4) axis -3", {2, 3, 4}, {{"axis", -3}}},
         {"rank 1 (5,)", {5}, {}},
         {"zero-size (0, 3) axis 1", {0, 3}, {{"axis", 1}}},
+        {"long axis (1025, 63) axis 0", {1025, 63}, {{"axis", 0}}},
+        {"long axis (63, 1025) axis -1", {63, 1025}, {{"axis", -1}}},
+        {"odd (7, 129, 65) axis 0", {7, 129, 65}, {{"axis", 0}}},
+        {"odd (7, 129, 65) axis 1", {7, 129, 65}, {{"axis", 1}}},
+        {"odd (7, 129, 65) axis 2", {7, 129, 65}, {{"axis", 2}}},
     };
     for (const auto& r : forms) {
       out.push_back({.op = op,
@@ -104,6 +163,19 @@ void add_reduction_cases(std::vector<OpCase>& out) {
                    .name = "ties give the first position (4, 6)",
                    .inputs = {in({4, 6}, 0, 1, Fill::kIntegers)},
                    .dtypes = numeric});
+    // Many ties along a long axis: a kernel that splits the axis (threads,
+    // vector lanes) must still give the first position.
+    out.push_back({.op = op,
+                   .name = "ties give the first position (1025, 65) axis 0",
+                   .inputs = {in({1025, 65}, 0, 2, Fill::kIntegers)},
+                   .attrs = {{"axis", 0}},
+                   .dtypes = numeric});
+    out.push_back(
+        {.op = op,
+         .name = "of transpose(x (65, 1000)) axis 0",
+         .inputs = {transposed(in({65, 1000}, -4, 4, Fill::kDistinct))},
+         .attrs = {{"axis", 0}},
+         .dtypes = numeric});
   }
 }
 

@@ -1,5 +1,7 @@
 // Cases of the shape ops: reshape, concatenate, expand_dims, squeeze,
 // flatten, batch_flatten, one_hot, gather.
+#include <string_view>
+
 #include "ops/case_builders.hpp"
 
 namespace tensorplug::conformance::cases {
@@ -37,7 +39,22 @@ void add_shape_cases(std::vector<OpCase>& out) {
           {"scalar () to (1, 1)", {}, {{"shape", Ints{1, 1}}}},
           {"(1,) to scalar ()", {1}, {{"shape", Ints{}}}},
           {"zero-size (0, 3) to (3, 0)", {0, 3}, {{"shape", Ints{3, 0}}}},
+          {"odd (257, 255) to (255, -1)",
+           {257, 255},
+           {{"shape", Ints{255, -1}}}},
       });
+  // Shape ops of computed operands: a reshape of a transposed (in a backend
+  // with views, non-contiguous) tensor must copy in the transposed order.
+  for (const char* op : {"reshape", "flatten", "batch_flatten"}) {
+    Attrs attrs;
+    if (std::string_view(op) == "reshape") attrs = {{"shape", Ints{-1, 65}}};
+    out.push_back({.op = op,
+                   .name = "of transpose(x (65, 7, 257))",
+                   .inputs = {transposed(in({65, 7, 257}, -4, 4))},
+                   .attrs = attrs,
+                   .dtypes = any,
+                   .differentiable = true});
+  }
 
   const struct {
     const char* name;
@@ -55,6 +72,10 @@ void add_shape_cases(std::vector<OpCase>& out) {
       {"a single operand (2, 3)", {{2, 3}}, {{"axis", -1}}},
       {"rank 1 (2,) and (3,)", {{2}, {3}}, {{"axis", 0}}},
       {"zero-size (2, 3) and (0, 3) axis 0", {{2, 3}, {0, 3}}, {{"axis", 0}}},
+      {"odd (65, 127) and (65, 1000)", {{65, 127}, {65, 1000}}, {}},
+      {"(257, 63), (1, 63), (64, 63) axis 0",
+       {{257, 63}, {1, 63}, {64, 63}},
+       {{"axis", 0}}},
   };
   for (const auto& c : concats) {
     std::vector<InputSpec> inputs;
@@ -66,6 +87,12 @@ void add_shape_cases(std::vector<OpCase>& out) {
                    .dtypes = any,
                    .differentiable = true});
   }
+  out.push_back(
+      {.op = "concatenate",
+       .name = "transpose(x (127, 65)) and (65, 257) axis -1",
+       .inputs = {transposed(in({127, 65}, -4, 4)), in({65, 257}, -4, 4)},
+       .dtypes = any,
+       .differentiable = true});
 
   add_shaped(out, "expand_dims",
              {
@@ -75,6 +102,7 @@ void add_shape_cases(std::vector<OpCase>& out) {
                  {"(2, 3) axis -3", {2, 3}, {{"axis", -3}}},
                  {"scalar () axis 0", {}, {{"axis", 0}}},
                  {"zero-size (0, 3) axis 1", {0, 3}, {{"axis", 1}}},
+                 {"odd (257, 255) axis 1", {257, 255}, {{"axis", 1}}},
              });
   add_shaped(out, "squeeze",
              {
@@ -83,6 +111,7 @@ void add_shape_cases(std::vector<OpCase>& out) {
                  {"(3, 1) axis -1", {3, 1}, {{"axis", -1}}},
                  {"(1,) to scalar", {1}, {{"axis", 0}}},
                  {"zero-size (0, 1) axis 1", {0, 1}, {{"axis", 1}}},
+                 {"odd (257, 1, 255) axis 1", {257, 1, 255}, {{"axis", 1}}},
              });
   add_shaped(out, "flatten",
              {
@@ -90,6 +119,7 @@ void add_shape_cases(std::vector<OpCase>& out) {
                  {"rank 1 (5,)", {5}, {}},
                  {"scalar ()", {}, {}},
                  {"zero-size (0, 3)", {0, 3}, {}},
+                 {"odd (7, 129, 65)", {7, 129, 65}, {}},
              });
   add_shaped(out, "batch_flatten",
              {
@@ -98,6 +128,7 @@ void add_shape_cases(std::vector<OpCase>& out) {
                  {"rank 1 (3,)", {3}, {}},
                  {"zero batch (0, 3, 2)", {0, 3, 2}, {}},
                  {"zero-size features (2, 0, 3)", {2, 0, 3}, {}},
+                 {"odd (7, 63, 5, 65)", {7, 63, 5, 65}, {}},
              });
 
   // one_hot: indices -1 and num_classes are out of range (rows of zeros).
@@ -111,6 +142,8 @@ void add_shape_cases(std::vector<OpCase>& out) {
       {"scalar () with 5 classes", {}, 5},
       {"zero-size (0,) with 3 classes", {0}, 3},
       {"(3,) with 0 classes", {3}, 0},
+      {"(257,) with 1000 classes", {257}, 1000},
+      {"(65, 7) with 127 classes", {65, 7}, 127},
   };
   for (const auto& o : one_hots) {
     out.push_back({.op = "one_hot",
@@ -134,6 +167,11 @@ void add_shape_cases(std::vector<OpCase>& out) {
       {"repeated indices (8,) of (3, 2, 2), int32",
        {3, 2, 2},
        {8},
+       dtype::int32},
+      {"(1000, 65) by int64 indices (257,)", {1000, 65}, {257}, dtype::int64},
+      {"(257, 7, 9) by int32 indices (7, 65)",
+       {257, 7, 9},
+       {7, 65},
        dtype::int32},
   };
   for (const auto& g : gathers) {

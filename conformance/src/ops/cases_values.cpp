@@ -49,6 +49,13 @@ void add_value_cases(std::vector<OpCase>& out) {
                    .name = "tensor (0, 3)",
                    .inputs = {empty},
                    .dtypes = any});
+    InputSpec large = in({257, 255}, -4, 4);
+    large.attr = "value";
+    out.push_back({.op = "constant",
+                   .name = "tensor (257, 255) reshaped to (255, 257)",
+                   .inputs = {large},
+                   .attrs = {{"shape", Ints{255, 257}}},
+                   .dtypes = any});
   }
 
   for (const char* op : {"zeros", "ones"}) {
@@ -65,6 +72,11 @@ void add_value_cases(std::vector<OpCase>& out) {
     out.push_back({.op = op,
                    .name = "zero-size shape (0, 3)",
                    .attrs = {{"shape", Ints{0, 3}}},
+                   .dtypes = any,
+                   .dtype_attr = "dtype"});
+    out.push_back({.op = op,
+                   .name = "shape (257, 257) (64K+ elements)",
+                   .attrs = {{"shape", Ints{257, 257}}},
                    .dtypes = any,
                    .dtype_attr = "dtype"});
     out.push_back({.op = op,
@@ -115,6 +127,19 @@ void add_value_cases(std::vector<OpCase>& out) {
                    // Finite differences only without rounding in between.
                    .differentiable = same_dtype(to, dtype::float64)});
   }
+  // 64K+ elements, odd extents, and a transposed operand.
+  for (const auto& to : any) {
+    out.push_back({.op = "cast",
+                   .name = "(257, 257) to " + dtype_name(to),
+                   .inputs = {in({257, 257}, -4, 4)},
+                   .attrs = {{"dtype", to}},
+                   .dtypes = any});
+  }
+  out.push_back({.op = "cast",
+                 .name = "transpose(x (63, 1041)) to float32",
+                 .inputs = {transposed(in({63, 1041}, -4, 4))},
+                 .attrs = {{"dtype", dtype::float32}},
+                 .dtypes = any});
   out.push_back({.op = "cast",
                  .name = "scalar () to float32",
                  .inputs = {in({}, -4, 4)},
@@ -129,6 +154,10 @@ void add_value_cases(std::vector<OpCase>& out) {
   out.push_back({.op = "stop_gradient",
                  .name = "(2, 3) is the identity",
                  .inputs = {in({2, 3}, -4, 4)},
+                 .dtypes = any});
+  out.push_back({.op = "stop_gradient",
+                 .name = "transpose(x (257, 255)) is the identity",
+                 .inputs = {transposed(in({257, 255}, -4, 4))},
                  .dtypes = any});
   out.push_back({.op = "stop_gradient",
                  .name = "scalar ()",

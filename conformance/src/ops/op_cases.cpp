@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <stdexcept>
 #include <type_traits>
@@ -115,6 +116,13 @@ std::vector<double> draw(const InputSpec& spec, DLDataType dt, std::size_t n,
       }
       break;
     }
+    case Fill::kValues:
+      if (spec.values.size() != n) {
+        throw std::logic_error(fmt::format(
+            "op case table: {} values for {} elements", spec.values.size(), n));
+      }
+      v = spec.values;
+      break;
     case Fill::kProbabilities: {
       for (auto& x : v) x = spec.lo + (spec.hi - spec.lo) * unit(rng);
       const std::size_t last =
@@ -241,6 +249,26 @@ Tolerance case_tolerance(const OpCase& c, DLDataType dtype) {
   return is_float(dtype) ? scaled(base, c.tol_scale) : base;
 }
 
+double accumulation_epsilon(DLDataType dtype) {
+  if (!is_float(dtype)) return 0;
+  if (dtype.bits == 64) return std::numeric_limits<double>::epsilon();
+  return std::numeric_limits<float>::epsilon();  // float32, float16
+}
+
+std::vector<std::string> extra_ops(const OpCase& c) {
+  std::vector<std::string> out;
+  const auto add = [&](const std::string& op) {
+    if (op != c.op && std::find(out.begin(), out.end(), op) == out.end()) {
+      out.push_back(op);
+    }
+  };
+  for (const auto& spec : c.inputs) {
+    for (const auto& p : spec.prep) add(p.op);
+  }
+  for (const auto& step : c.chain) add(step.op);
+  return out;
+}
+
 std::string case_label(const OpCase& c, DLDataType dtype) {
   return fmt::format("{} {}", c.name, dtype_name(dtype));
 }
@@ -277,15 +305,27 @@ std::string describe_case(const OpCase& c, DLDataType dtype) {
   std::vector<std::string> operands;
   for (const auto& spec : c.inputs) {
     if (!spec.attr.empty()) continue;
-    operands.push_back(fmt::format("{} {}",
-                                   dtype_name(input_dtype(spec, dtype)),
-                                   format_shape(spec.shape)));
+    std::string text =
+        fmt::format("{} {}", dtype_name(input_dtype(spec, dtype)),
+                    format_shape(spec.shape));
+    for (const auto& p : spec.prep) {
+      text += fmt::format(" -> {} {}", p.op, format_attrs(p.attrs));
+    }
+    operands.push_back(std::move(text));
   }
   Attrs attrs = c.attrs;
   if (!c.dtype_attr.empty()) attrs.emplace_back(c.dtype_attr, dtype);
-  return fmt::format("op {}, case '{}', dtype {}, operands [{}], attrs {}",
+  std::string chain;
+  for (const auto& step : c.chain) {
+    chain += fmt::format(" -> {}{} {}", step.op,
+                         step.operand >= 0
+                             ? fmt::format("(., operand {})", step.operand)
+                             : std::string(),
+                         format_attrs(step.attrs));
+  }
+  return fmt::format("op {}, case '{}', dtype {}, operands [{}], attrs {}{}",
                      c.op, c.name, dtype_name(dtype), fmt::join(operands, ", "),
-                     format_attrs(attrs));
+                     format_attrs(attrs), chain);
 }
 
 }  // namespace tensorplug::conformance

@@ -40,6 +40,16 @@ enum class Fill {
   /// Positive (in [lo, hi) before normalising), every slice along the last
   /// axis sums to 1: probabilities for the crossentropies.
   kProbabilities,
+  /// Exactly InputSpec::values, in order (signed zeros, special values).
+  kValues,
+};
+
+/// An op applied to an operand's placeholder before the case's op
+/// (`transpose`, `permute_dimensions`): the case's op then sees a computed
+/// tensor instead of a fed one, in a backend with views a non-contiguous one.
+struct Prep {
+  std::string op{};
+  Attrs attrs{};
 };
 
 /// One input of a case: an operand, or a tensor-valued attribute.
@@ -53,6 +63,20 @@ struct InputSpec {
   /// Non-empty: the array is passed as this VALUE attribute (constant's
   /// `value`) instead of as an operand.
   std::string attr{};
+  /// Applied in order to the operand's placeholder before the case's op (or
+  /// chain step) sees it; `shape` is the shape fed, before them.
+  std::vector<Prep> prep{};
+  /// The element values of Fill::kValues (as many as the shape holds).
+  std::vector<double> values{};
+};
+
+/// One step of a chain after the case's op: `op(previous result)` or, with
+/// `operand` >= 0, `op(previous result, c.inputs[operand])`. The inputs a
+/// chain step takes are not operands of the case's op.
+struct ChainStep {
+  std::string op{};
+  Attrs attrs{};
+  int operand = -1;
 };
 
 /// How a case's results are checked.
@@ -86,9 +110,29 @@ struct OpCase {
   std::string dtype_attr{};
   /// Number of results the op returns.
   std::size_t num_outputs = 1;
-  /// Float tolerances are tolerance_for(dtype) scaled by this: long
-  /// reductions and transcendental chains (see docs/conformance.md).
+  /// Float tolerances are tolerance_for(dtype) scaled by this:
+  /// transcendental chains (see docs/conformance.md).
   double tol_scale = 1.0;
+  /// > 0: every result element is a sum of at most `terms` rounded terms
+  /// (products for dot/batch_dot/conv2d, elements for sum/mean/avg pooling)
+  /// that a backend may add in any order (blocked, vectorised, threaded).
+  /// Float results may then also differ by the forward error bound of such
+  /// a sum, kReorderedSumFactor * terms * eps * M per element, where M is
+  /// the case run on the reference with every float operand replaced by its
+  /// |value| (so M is sum_k |a_ik| |b_kj| for dot) and eps the machine
+  /// epsilon of the accumulation (accumulation_epsilon).
+  std::int64_t terms = 0;
+  /// Applied in order to the case op's (first) result; the case's result is
+  /// the last step's (fused elementwise chains).
+  std::vector<ChainStep> chain{};
+  /// Also fed as strided DLPack views with a byte_offset (TP_ABI_15: a
+  /// transposed view for rank 2, see strided_layouts()) on the backend
+  /// under test: the results must match the reference's compact run.
+  bool strided_feed = false;
+  /// Non-empty: the documented result, compared bit for bit (dtype, shape,
+  /// every byte: the sign of a zero counts) on the backend and on the
+  /// reference, instead of comparing the two within a tolerance.
+  std::vector<double> exact{};
   /// The op has a gradient and this case's inputs suit finite differences.
   bool differentiable = false;
   /// Operand indices gradients are taken with respect to (empty: every
@@ -123,6 +167,21 @@ std::vector<DLDataType> case_dtypes(const OpCase& c,
                                     const std::vector<DLDataType>& supported);
 /// tolerance_for(dtype), scaled by c.tol_scale for float dtypes.
 Tolerance case_tolerance(const OpCase& c, DLDataType dtype);
+/// The machine epsilon of the accumulation of a `dtype` sum: float32's for
+/// float16 (float16 math is computed in float, docs/ops.md), else the
+/// dtype's own; 0 for integer and bool dtypes (exact).
+double accumulation_epsilon(DLDataType dtype);
+/// The constant c of the reordered-sum bound c * terms * eps * M. A sum of
+/// K terms computed in any order (sequential, blocked, pairwise, split over
+/// threads) is within (K - 1) * u * sum |term| of the exact sum, u = eps / 2
+/// the unit roundoff (Higham, Accuracy and Stability of Numerical
+/// Algorithms, 2nd ed., section 4.2). The backend and the reference may
+/// each err so: together less than K * eps * M, so c = 1. The rounding of
+/// a float16 result to half is the base tolerance's (rtol 1e-3).
+inline constexpr double kReorderedSumFactor = 1.0;
+/// The ops the case needs besides c.op (prep and chain ops), in order,
+/// without duplicates.
+std::vector<std::string> extra_ops(const OpCase& c);
 /// "broadcast (2, 1) + (3,) float32".
 std::string case_label(const OpCase& c, DLDataType dtype);
 /// For failure messages: "op add, case broadcast ..., dtype float32,
@@ -156,5 +215,11 @@ struct OpResult {
 OpResult run_op_case(const Backend& backend, const OpCase& c, DLDataType dtype,
                      const std::vector<Array>& inputs,
                      bool unknown_batch = false);
+/// run_op_case with every operand fed as the first of strided_layouts() of
+/// its shape (a non-compact DLTensor with a byte_offset), through the raw
+/// `call`. Failures of the backend throw std::runtime_error.
+OpResult run_op_case_strided(const Backend& backend, const OpCase& c,
+                             DLDataType dtype,
+                             const std::vector<Array>& inputs);
 
 }  // namespace tensorplug::conformance

@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cstdlib>
 #include <iostream>
 #include <sstream>
 
@@ -80,6 +81,13 @@ std::optional<int> parse_options(int argc, char** argv, RunnerOptions& o) {
                  "longer fails as hung and the group goes on after it")
       ->capture_default_str()
       ->check(CLI::Range(0.001, 1e6));
+  app.add_option("--threads", o.threads,
+                 fmt::format("Thread count of the backend: sets {} in the "
+                             "children (default: the environment's {}, "
+                             "else {})",
+                             kThreadsEnv, kThreadsEnv, kDefaultThreads))
+      ->type_name("N")
+      ->check(CLI::Range(1, 4096));
   app.add_flag("--no-isolate", o.no_isolate,
                "Run the groups in this process (for a debugger; a crash "
                "ends the run)");
@@ -143,6 +151,19 @@ std::optional<int> parse_options(int argc, char** argv, RunnerOptions& o) {
     return usage_error("--child needs --events FILE");
   }
   return std::nullopt;
+}
+
+std::string apply_thread_setting(const RunnerOptions& options) {
+  if (options.threads > 0) {
+    const std::string value = std::to_string(options.threads);
+    ::setenv(kThreadsEnv, value.c_str(), 1);
+    return value;
+  }
+  const char* current = std::getenv(kThreadsEnv);
+  if (current != nullptr && *current != '\0') return current;
+  const std::string value = std::to_string(kDefaultThreads);
+  ::setenv(kThreadsEnv, value.c_str(), 1);
+  return value;
 }
 
 std::vector<std::string> child_arguments(

@@ -26,6 +26,9 @@ struct RunnerOptions {
   /// group goes on after it (--case-timeout).
   double case_timeout_seconds = 120;
   bool no_isolate = false;
+  /// --threads: TENSORPLUG_NUM_THREADS for the backend (0: not given, then
+  /// the environment's value, else kDefaultThreads).
+  int threads = 0;
   std::string keep_logs;
   bool list_groups = false;
   bool verbose = false;
@@ -36,6 +39,19 @@ struct RunnerOptions {
   std::size_t start_at = 0;
   bool is_child() const { return !child_group.empty(); }
 };
+
+/// The backend's thread count the kit runs with unless the user set
+/// TENSORPLUG_NUM_THREADS (or --threads): above 1, so that threaded kernels
+/// split their work, and no more than the machines CI runs on have.
+inline constexpr int kDefaultThreads = 2;
+/// The environment variable a backend reads its thread count from.
+inline constexpr const char* kThreadsEnv = "TENSORPLUG_NUM_THREADS";
+
+/// Sets TENSORPLUG_NUM_THREADS in this process, so that the children (and,
+/// with --no-isolate, the backend loaded here) inherit it: to --threads when
+/// given, else to kDefaultThreads unless the environment already has a
+/// value. Returns the value in effect.
+std::string apply_thread_setting(const RunnerOptions& options);
 
 /// Parses the command line. Returns the exit status to end with right away
 /// (0 after --help, 64 after a usage error, with the message printed), or

@@ -17,12 +17,13 @@ struct Value {
 };
 
 double apply_relu(const Relu& r, double x) {
+  // A zero result is +0 (docs/ops.md): relu(-0) and 0 * (negative) are -0.
   if (x >= r.threshold) {
-    double y = std::max(x, 0.0);
+    double y = x <= 0.0 ? 0.0 : x;
     if (r.max_value) y = std::min(y, *r.max_value);
     return y;
   }
-  return r.alpha * (x - r.threshold);
+  return r.alpha * (x - r.threshold) + 0.0;
 }
 
 Value binary(Kind kind, const Value& a, const Value& b, const char* op) {
