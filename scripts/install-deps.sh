@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Installs, from Debian 12's archive, whatever tensorplug's build needs and the
-# machine lacks. Idempotent: installs nothing when everything is present.
-# Runs as root, or through sudo when not root.
+# machine lacks, then the project-local Python venv with the pinned
+# tensorflow-cpu wheel (scripts/install-python.sh; its C API is used by
+# plugins/tensorflow). Idempotent: installs nothing when everything is present.
+# Runs as root, or through sudo when not root (apt-get only).
+#   TENSORPLUG_SKIP_TENSORFLOW=1  skip python3-venv, the venv and TensorFlow
 set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 packages=(
   build-essential cmake ninja-build pkg-config
@@ -10,6 +14,9 @@ packages=(
   catch2 libspdlog-dev libfmt-dev libcli11-dev libdlpack-dev
   libbenchmark-dev
 )
+if [ "${TENSORPLUG_SKIP_TENSORFLOW:-0}" != 1 ]; then
+  packages+=(python3 python3-venv)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -17,7 +24,11 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+install_python() { bash "$here/scripts/install-python.sh"; }
+if [ ${#missing[@]} -eq 0 ]; then
+  install_python
+  exit 0
+fi
 
 echo "Installing missing packages: ${missing[*]}" >&2
 if [ "$(id -u)" -eq 0 ]; then
@@ -31,3 +42,4 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 "${sudo[@]}" apt-get update -qq
 "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+install_python
