@@ -12,6 +12,7 @@
 // of a timing.
 #include <cblas.h>
 #include <sched.h>
+#include <unistd.h>
 
 #include <benchmark/benchmark.h>
 #include <tensorplug/backend.hpp>
@@ -197,19 +198,29 @@ std::string load_average() {
   return one + " " + five + " " + fifteen;
 }
 
+/// "model name (family F, model M)" of the first CPU in /proc/cpuinfo.
 std::string cpu_model() {
   std::ifstream in("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(in, line)) {
+  std::string line, name = "unknown", family, model;
+  auto value = [&] {
+    const auto colon = line.find(':');
+    const auto start = line.find_first_not_of(' ', colon + 1);
+    return colon == std::string::npos || start == std::string::npos
+               ? std::string()
+               : line.substr(start);
+  };
+  while (std::getline(in, line) &&
+         line.find_first_not_of(" \t") != std::string::npos) {
     if (line.starts_with("model name")) {
-      const auto colon = line.find(':');
-      if (colon != std::string::npos) {
-        auto start = line.find_first_not_of(' ', colon + 1);
-        return start == std::string::npos ? "" : line.substr(start);
-      }
+      name = value();
+    } else if (line.starts_with("cpu family")) {
+      family = value();
+    } else if (line.starts_with("model\t") || line.starts_with("model ")) {
+      model = value();
     }
   }
-  return "unknown";
+  if (!family.empty()) name += " (family " + family + ", model " + model + ")";
+  return name;
 }
 
 int available_cores() {
@@ -242,6 +253,42 @@ std::string json_string(std::string_view s) {
     }
   }
   return out + "\"";
+}
+
+/// OpenBLAS's DYNAMIC_ARCH picks its kernels from the CPU model; a model it
+/// does not know gets the generic `Prescott` (SSE3) kernels. Debian's 0.3.21
+/// does that on Xeons newer than it (family 6 model 207 here): ~10 GFLOP/s
+/// instead of ~150, which would make OpenBLAS, and libtorch that calls it, a
+/// meaningless baseline. Unless OPENBLAS_CORETYPE is set already, re-executes
+/// the program with the kernels the CPU supports (OpenBLAS reads the variable
+/// once, when it is loaded). Returns a description of what was done, or "".
+std::string fix_openblas_core(char** argv) {
+  const std::string core = openblas_get_corename();
+  const char* set = std::getenv("OPENBLAS_CORETYPE");
+  if (std::getenv("TP_BENCH_OPENBLAS_REEXEC") != nullptr) {
+    return std::string("OPENBLAS_CORETYPE=") + (set ? set : "") +
+           " set by this program (OpenBLAS chose Prescott)";
+  }
+  if (set != nullptr) {
+    return std::string("OPENBLAS_CORETYPE=") + set + " from the environment";
+  }
+  if (core != "Prescott") return "";
+  __builtin_cpu_init();
+  const char* better = __builtin_cpu_supports("avx512f") ? "SkylakeX"
+                       : __builtin_cpu_supports("avx2")  ? "Haswell"
+                                                         : nullptr;
+  if (better == nullptr) return "";
+  std::fprintf(stderr,
+               "bench: OpenBLAS chose its generic Prescott kernels on a CPU "
+               "with %s: re-running with OPENBLAS_CORETYPE=%s (set "
+               "OPENBLAS_CORETYPE yourself to choose)\n",
+               std::string_view(better) == "SkylakeX" ? "AVX-512" : "AVX2",
+               better);
+  ::setenv("OPENBLAS_CORETYPE", better, 1);
+  ::setenv("TP_BENCH_OPENBLAS_REEXEC", "1", 1);
+  ::execv("/proc/self/exe", argv);
+  std::perror("bench: execv /proc/self/exe");
+  return "Prescott (re-executing failed)";
 }
 
 /// Sets every thread pool the measured code may use: OpenBLAS's (also the
@@ -827,6 +874,7 @@ void collect_ratios(const CollectingReporter& r, const Phase& p,
 }  // namespace
 
 int main(int argc, char** argv) {
+  const std::string openblas_core = fix_openblas_core(argv);
   auto parsed = parse(argc, argv);
   if (!parsed) return 2;
   BenchContext ctx;
@@ -865,7 +913,9 @@ int main(int argc, char** argv) {
   const std::string load_before = load_average();
   const std::string cpu = cpu_model();
   const int cores = available_cores();
-  const std::string openblas = openblas_get_config();
+  std::string openblas = openblas_get_config();
+  openblas += std::string(", core ") + openblas_get_corename();
+  if (!openblas_core.empty()) openblas += "; " + openblas_core;
 #ifdef TP_BENCH_HAVE_TORCH
   const std::string torch = tt::version();
 #else
