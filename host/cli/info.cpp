@@ -99,6 +99,8 @@ InfoState gather() {
     s.report = inspect_library(s.resolution->library);
     if (!s.report->valid()) throw InvalidBackendError(s.report->problems());
     LoadOptions load;
+    // A library that crashes the system loader is refused, not fatal.
+    load.trial_load_in_child = true;
     load.resolve = s.resolve;
     load.announce = true;  // Keras's `Using <name> backend.`
     const Backend backend = load_backend_at(*s.resolution, settings, load);

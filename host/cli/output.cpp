@@ -221,6 +221,12 @@ void add_json_entries(boost::json::object& out, const LibraryReport& report) {
   out["version_declaration"] = report.has_version_declaration;
   out["optional"] = json_strings(report.optional_provided);
   out["unknown"] = json_strings(report.unknown_entries);
+  boost::json::array unusable;
+  for (const auto& u : report.unusable_entries) {
+    unusable.push_back(
+        boost::json::object{{"symbol", u.symbol}, {"problem", u.problem}});
+  }
+  out["unusable"] = std::move(unusable);
 }
 
 boost::json::array json_search_roots(const std::vector<SearchRoot>& roots) {
