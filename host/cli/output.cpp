@@ -1,4 +1,5 @@
 #include "output.hpp"
+#include "config/json_document.hpp"
 
 #include <fmt/color.h>
 #include <fmt/format.h>
@@ -241,14 +242,16 @@ boost::json::array json_search_roots(const std::vector<SearchRoot>& roots) {
 boost::json::value json_value_or_null(const std::optional<std::string>& raw) {
   if (!raw) return nullptr;
   boost::system::error_code ec;
-  boost::json::value value = boost::json::parse(*raw, ec);
+  boost::json::value value =
+      boost::json::parse(*raw, ec, {}, detail::keras_json_parse_options());
   if (ec) return boost::json::string(*raw);
   return value;
 }
 
 std::string plain_value(const std::string& raw) {
   boost::system::error_code ec;
-  const boost::json::value value = boost::json::parse(raw, ec);
+  const boost::json::value value =
+      boost::json::parse(raw, ec, {}, detail::keras_json_parse_options());
   if (!ec && value.is_string()) return std::string(value.as_string());
   return raw;
 }

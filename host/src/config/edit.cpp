@@ -87,7 +87,8 @@ std::string validated_json_value(std::string_view key, std::string_view value,
   if (key == kKeyEpsilon) {
     boost::system::error_code ec;
     const std::string text(trim(value));
-    const boost::json::value parsed = boost::json::parse(text, ec);
+    const boost::json::value parsed =
+        boost::json::parse(text, ec, {}, keras_json_parse_options());
     if (ec || !parsed.is_number()) {
       throw_invalid_value(kKeyEpsilon, origin, kExpectEpsilon,
                           fmt::format("{} (not a number)", json_quote(value)));
