@@ -69,6 +69,8 @@ CheckState gather(const CheckOptions& options) {
     if (!s.report->valid()) throw InvalidBackendError(s.report->problems());
     if (!options.no_load) {
       LoadOptions load;
+      // A library that crashes the system loader is refused, not fatal.
+      load.trial_load_in_child = true;
       load.resolve = resolve;
       load.announce = false;
       const Backend backend = load_backend_at(
@@ -113,6 +115,9 @@ std::string render_human(const CheckOptions& options, const CheckState& s,
       r.row("optional entries", join_or(rep.optional_provided));
       r.row("unknown tp_ entries", join_or(rep.unknown_entries), "",
             rep.unknown_entries.empty() ? Tone::kPlain : Tone::kDim);
+      for (const auto& u : rep.unusable_entries) {
+        r.row("not callable", u.symbol, u.problem, Tone::kBad);
+      }
     }
 
     r.section("Load");

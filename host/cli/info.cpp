@@ -8,6 +8,7 @@
 #include <system_error>
 
 #include "commands.hpp"
+#include "config/json_document.hpp"
 #include "output.hpp"
 #include "tensorplug/backend.hpp"
 #include "tensorplug/config.hpp"
@@ -99,6 +100,8 @@ InfoState gather() {
     s.report = inspect_library(s.resolution->library);
     if (!s.report->valid()) throw InvalidBackendError(s.report->problems());
     LoadOptions load;
+    // A library that crashes the system loader is refused, not fatal.
+    load.trial_load_in_child = true;
     load.resolve = s.resolve;
     load.announce = true;  // Keras's `Using <name> backend.`
     const Backend backend = load_backend_at(*s.resolution, settings, load);
@@ -302,7 +305,8 @@ boost::json::value render_json(const InfoState& s) {
   if (s.config) {
     for (const auto& [key, text] : s.config->unknown_keys) {
       boost::system::error_code ec;
-      boost::json::value value = boost::json::parse(text, ec);
+      boost::json::value value =
+          boost::json::parse(text, ec, {}, detail::keras_json_parse_options());
       unknown[key] =
           ec ? boost::json::value(boost::json::string(text)) : std::move(value);
     }

@@ -1,4 +1,5 @@
 #include "output.hpp"
+#include "config/json_document.hpp"
 
 #include <fmt/color.h>
 #include <fmt/format.h>
@@ -221,6 +222,12 @@ void add_json_entries(boost::json::object& out, const LibraryReport& report) {
   out["version_declaration"] = report.has_version_declaration;
   out["optional"] = json_strings(report.optional_provided);
   out["unknown"] = json_strings(report.unknown_entries);
+  boost::json::array unusable;
+  for (const auto& u : report.unusable_entries) {
+    unusable.push_back(
+        boost::json::object{{"symbol", u.symbol}, {"problem", u.problem}});
+  }
+  out["unusable"] = std::move(unusable);
 }
 
 boost::json::array json_search_roots(const std::vector<SearchRoot>& roots) {
@@ -235,14 +242,16 @@ boost::json::array json_search_roots(const std::vector<SearchRoot>& roots) {
 boost::json::value json_value_or_null(const std::optional<std::string>& raw) {
   if (!raw) return nullptr;
   boost::system::error_code ec;
-  boost::json::value value = boost::json::parse(*raw, ec);
+  boost::json::value value =
+      boost::json::parse(*raw, ec, {}, detail::keras_json_parse_options());
   if (ec) return boost::json::string(*raw);
   return value;
 }
 
 std::string plain_value(const std::string& raw) {
   boost::system::error_code ec;
-  const boost::json::value value = boost::json::parse(raw, ec);
+  const boost::json::value value =
+      boost::json::parse(raw, ec, {}, detail::keras_json_parse_options());
   if (!ec && value.is_string()) return std::string(value.as_string());
   return raw;
 }

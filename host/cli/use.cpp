@@ -50,6 +50,8 @@ void validate_backend_for_use(const std::string& name, bool no_load,
   if (!v.report.valid()) throw InvalidBackendError(v.report.problems());
   if (no_load) return;
   LoadOptions load;
+  // A library that crashes the system loader is refused, not fatal.
+  load.trial_load_in_child = true;
   load.resolve = resolve;
   load.announce = false;
   const Backend backend =

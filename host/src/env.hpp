@@ -24,6 +24,6 @@ bool running_privileged();
 std::optional<std::string> get_env(const std::string& name, EnvTrust trust);
 
 /// For tests: pretend the process is privileged (or not).
-TENSORPLUG_API void set_privileged_for_testing(std::optional<bool> privileged);
+void set_privileged_for_testing(std::optional<bool> privileged);
 
 }  // namespace tensorplug::detail

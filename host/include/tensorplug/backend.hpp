@@ -43,6 +43,17 @@ struct TENSORPLUG_API LoadOptions {
   ResolveOptions resolve;
   /// Log Keras's `Using <name> backend.` at info level on success.
   bool announce = true;
+  /// Load the library once in a child process (fork) before loading it in
+  /// this one. A library can pass validation and still crash the system
+  /// loader inside dlopen (corrupt relocations, hash tables, versions), which
+  /// no process survives; in the child such a crash becomes an
+  /// InvalidBackendError "the system loader crashed on <file> (SIGSEGV)"
+  /// instead of the end of the application. Costs one fork and one extra
+  /// dlopen (about a millisecond). Prefer it in single-threaded programs
+  /// (tools, a launcher): the child of a multi-threaded process should only
+  /// run async-signal-safe code, and dlopen is not. The CLI's `check` and
+  /// `use` set it. See docs/plugin-abi.md, "Crashes in the system loader".
+  bool trial_load_in_child = false;
 };
 
 /// An API version, major.minor.

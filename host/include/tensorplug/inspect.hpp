@@ -28,16 +28,28 @@ struct TENSORPLUG_API LibraryReport {
   std::vector<std::string> optional_provided;
   /// `tp_*` exports this host does not know (from a newer API, or typos).
   std::vector<std::string> unknown_entries;
+  /// Known entries that are exported but cannot be called: each must be a
+  /// defined function (STT_FUNC or STT_GNU_IFUNC), global or weak, of default
+  /// visibility (rule TP_ABI_4). A required entry listed here is in neither
+  /// required_present nor required_missing.
+  struct UnusableEntry {
+    std::string symbol;   ///< e.g. "tp_placeholder"
+    std::string problem;  ///< e.g. "a data object (STT_OBJECT), not a function"
+  };
+  std::vector<UnusableEntry> unusable_entries;
 
   /// A library that may be loaded: a library with every required entry and
-  /// the version declaration.
+  /// the version declaration, every known entry a callable function.
   bool valid() const;
   /// One message naming every problem and the file; empty when valid().
   std::string problems() const;
 };
 
-/// Reads `file`'s export table. Never throws for a bad file and never loads
-/// it: problems are reported in the LibraryReport. `file` should be absolute.
+/// Reads `file`'s dynamic symbol table (what the system loader resolves
+/// names through; `.symtab` plays no part) after checking the structures the
+/// loader walks. The file is mapped, never read whole. Never throws for a bad
+/// file and never loads it: problems are reported in the LibraryReport.
+/// `file` should be absolute.
 TENSORPLUG_API LibraryReport inspect_library(const std::filesystem::path& file);
 
 /// Keras names of the required entries, in order.

@@ -26,7 +26,8 @@ Backend load_named(std::string_view name, const std::string& name_source,
 
 Backend load_backend_at(const Resolution& resolution, const Settings& settings,
                         const LoadOptions& options) {
-  Backend backend(detail::Instance::create(resolution, settings));
+  Backend backend(detail::Instance::create(resolution, settings,
+                                           options.trial_load_in_child));
   if (options.announce) {
     detail::log().info("Using {} backend.", backend.name());
   }

@@ -30,13 +30,12 @@ struct WriteOutcome {
 /// Creates `path` with `content` unless it exists. Never follows a symlink at
 /// `path`, never replaces anything, always removes its temporary file. The
 /// directory must exist.
-TENSORPLUG_API WriteOutcome write_new_file_atomically(
-    const std::filesystem::path& path, std::string_view content);
+WriteOutcome write_new_file_atomically(const std::filesystem::path& path,
+                                       std::string_view content);
 
 /// Creates `dir` and its missing parents with mode 0700 (before the umask).
 /// Returns the error of the first mkdir that failed, or {}.
-TENSORPLUG_API std::error_code create_directories_private(
-    const std::filesystem::path& dir);
+std::error_code create_directories_private(const std::filesystem::path& dir);
 
 // Pieces shared with the in-place editor (config/edit.cpp).
 
@@ -60,7 +59,7 @@ std::optional<WriteOutcome> finish_temporary(
 /// For tests: called with the temporary file's path after it is written and
 /// synced and before it is linked into place (to simulate a concurrent
 /// writer). Empty to remove.
-TENSORPLUG_API void set_before_link_hook_for_testing(
+void set_before_link_hook_for_testing(
     std::function<void(const std::filesystem::path& temporary)> hook);
 
 }  // namespace tensorplug::detail

@@ -14,7 +14,7 @@ namespace tensorplug::detail {
 
 /// Keras's layout: a JSON object with 4-space indentation and the keys
 /// floatx, epsilon, backend, image_data_format in that order, then a newline.
-TENSORPLUG_API std::string default_file_content(const Settings& defaults);
+std::string default_file_content(const Settings& defaults);
 
 struct DefaultFileResult {
   WriteOutcome outcome;
@@ -24,8 +24,9 @@ struct DefaultFileResult {
 /// Creates `dir` (mode 0700) when missing and writes `file` with
 /// default_file_content(). Failing to write is a warning, never an error; so
 /// is a backend Python Keras cannot import.
-TENSORPLUG_API DefaultFileResult write_default_file(
-    const std::filesystem::path& dir, const std::filesystem::path& file,
-    const Settings& defaults, const std::string& env_prefix);
+DefaultFileResult write_default_file(const std::filesystem::path& dir,
+                                     const std::filesystem::path& file,
+                                     const Settings& defaults,
+                                     const std::string& env_prefix);
 
 }  // namespace tensorplug::detail

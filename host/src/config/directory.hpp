@@ -20,14 +20,14 @@ struct DirChoice {
 
 /// $HOME when set and non-empty, else the passwd entry of the effective user
 /// (%USERPROFILE% on Windows); nullopt when neither is known.
-TENSORPLUG_API std::optional<std::filesystem::path> home_directory();
+std::optional<std::filesystem::path> home_directory();
 
 /// Expands a leading "~" or "~/..." (home_directory()) and "~user/..." (the
 /// passwd entry); other text, or an unknown user, is returned unchanged.
-TENSORPLUG_API std::filesystem::path expand_tilde(std::string_view text);
+std::filesystem::path expand_tilde(std::string_view text);
 
 /// Whether the current user may create files in `dir` (effective ids).
-TENSORPLUG_API bool is_writable(const std::filesystem::path& dir);
+bool is_writable(const std::filesystem::path& dir);
 
 using WritableProbe = std::function<bool(const std::filesystem::path&)>;
 
@@ -36,13 +36,13 @@ using WritableProbe = std::function<bool(const std::filesystem::path&)>;
 /// any form, even when the directory is read-only) or when .keras (or, while
 /// .keras is missing, `home`) is writable; otherwise `fallback`, with
 /// Source::Kind::kFallback and the reason. Only inspects, creates nothing.
-TENSORPLUG_API DirChoice choose_default_dir(
-    const std::optional<std::filesystem::path>& home,
-    const std::filesystem::path& fallback, const WritableProbe& writable);
+DirChoice choose_default_dir(const std::optional<std::filesystem::path>& home,
+                             const std::filesystem::path& fallback,
+                             const WritableProbe& writable);
 
 /// The directory for `options` (config_dir, then <prefix>_HOME when set and
 /// non-empty, then choose_default_dir()). Creates nothing; a fallback that
 /// exists is verified and, when refused, gives an empty `dir`.
-TENSORPLUG_API DirChoice resolve_config_dir(const ConfigOptions& options);
+DirChoice resolve_config_dir(const ConfigOptions& options);
 
 }  // namespace tensorplug::detail

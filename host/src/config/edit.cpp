@@ -12,6 +12,7 @@
 #include <chrono>
 #include <optional>
 #include <random>
+#include <utility>
 
 #include "config/atomic_write.hpp"
 #include "config/default_file.hpp"
@@ -27,6 +28,7 @@
 
 #if !defined(_WIN32)
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #endif
@@ -87,7 +89,8 @@ std::string validated_json_value(std::string_view key, std::string_view value,
   if (key == kKeyEpsilon) {
     boost::system::error_code ec;
     const std::string text(trim(value));
-    const boost::json::value parsed = boost::json::parse(text, ec);
+    const boost::json::value parsed =
+        boost::json::parse(text, ec, {}, keras_json_parse_options());
     if (ec || !parsed.is_number()) {
       throw_invalid_value(kKeyEpsilon, origin, kExpectEpsilon,
                           fmt::format("{} (not a number)", json_quote(value)));
@@ -275,6 +278,51 @@ void check_loads(const std::string& content, const Located& where) {
   }
 }
 
+/// Serialises tensorplug's own writers of one configuration directory: an
+/// exclusive flock(2) on the directory itself, held from reading keras.json
+/// to renaming the new one into place, so that concurrent edits of different
+/// keys all land. (No lock file is left beside keras.json; writers that do
+/// not take the lock, Python Keras or an editor, are still detected by the
+/// compare-before-rename in replace_file_atomically.) Acquiring can fail
+/// (a directory that cannot be opened): then the edit goes on unlocked,
+/// as before, and a concurrent writer is detected rather than waited for.
+class DirectoryLock {
+ public:
+  DirectoryLock() = default;
+  explicit DirectoryLock(const std::filesystem::path& dir) {
+#if !defined(_WIN32)
+    fd_ = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd_ < 0) return;
+    while (::flock(fd_, LOCK_EX) != 0) {
+      if (errno != EINTR) {
+        ::close(fd_);
+        fd_ = -1;
+        return;
+      }
+    }
+#else
+    (void)dir;
+#endif
+  }
+  DirectoryLock(DirectoryLock&& other) noexcept
+      : fd_(std::exchange(other.fd_, -1)) {}
+  DirectoryLock& operator=(DirectoryLock&& other) noexcept {
+    std::swap(fd_, other.fd_);
+    return *this;
+  }
+  DirectoryLock(const DirectoryLock&) = delete;
+  DirectoryLock& operator=(const DirectoryLock&) = delete;
+  bool held() const { return fd_ >= 0; }
+  ~DirectoryLock() {
+#if !defined(_WIN32)
+    if (fd_ >= 0) ::close(fd_);  // releases the lock
+#endif
+  }
+
+ private:
+  int fd_ = -1;
+};
+
 /// The edit as a function of the members: returns the previous value.
 using Edit = std::function<std::optional<std::string>(std::vector<RawMember>&)>;
 
@@ -287,6 +335,13 @@ ConfigChange apply_edit(std::string_view key, const Edit& edit,
   const FileContext context{where.file, where.source};
 
   for (int attempt = 0; attempt < 2; ++attempt) {
+    DirectoryLock lock;
+    {
+      std::error_code ec;
+      if (std::filesystem::is_directory(where.dir, ec)) {
+        lock = DirectoryLock(where.dir);
+      }
+    }
     const FileState state = [&] {
       std::error_code ec;
       if (!std::filesystem::exists(where.dir, ec)) return FileState::kMissing;
@@ -310,6 +365,9 @@ ConfigChange apply_edit(std::string_view key, const Edit& edit,
         throw ConfigError(fmt::format("Cannot create the directory {}: {}",
                                       where.dir.string(), ec.message()));
       }
+      // The directory exists now: lock it, unless already locked (a second
+      // flock from another open file would wait for the first forever).
+      if (!lock.held()) lock = DirectoryLock(where.dir);
       const std::string defaults = default_file_content(Settings::defaults(
           check_backend(options.default_backend,
                         ValueOrigin{"in ConfigOptions::default_backend", ""})));

@@ -20,27 +20,26 @@ using RawMember = std::pair<std::string, std::string>;
 /// keras.json text for `members` in order: an object with 4-space
 /// indentation, one member per line, and a trailing newline (a UTF-8 BOM
 /// first when `bom`).
-TENSORPLUG_API std::string render_members(const std::vector<RawMember>& members,
-                                          bool bom = false);
+std::string render_members(const std::vector<RawMember>& members,
+                           bool bom = false);
 
 /// `value` (command-line text) for `key` as JSON text, validated with the
 /// loading rules and messages; `file` names the destination in messages.
 /// Throws ConfigError for an unknown key or an invalid value.
-TENSORPLUG_API std::string validated_json_value(
-    std::string_view key, std::string_view value,
-    const std::filesystem::path& file);
+std::string validated_json_value(std::string_view key, std::string_view value,
+                                 const std::filesystem::path& file);
 
 /// Replaces the existing regular file `path` with `content` atomically: a
 /// temporary file in the same directory with the same permission bits,
 /// written and fsynced, then rename()d over it. Refuses (kFailed, file
 /// untouched) a symbolic link or a non-regular file at `path`, and a file
 /// whose content is no longer `expected` (another writer got there first).
-TENSORPLUG_API WriteOutcome
-replace_file_atomically(const std::filesystem::path& path,
-                        std::string_view content, std::string_view expected);
+WriteOutcome replace_file_atomically(const std::filesystem::path& path,
+                                     std::string_view content,
+                                     std::string_view expected);
 
 /// For tests: called with the temporary file's path just before the rename.
-TENSORPLUG_API void set_before_rename_hook_for_testing(
+void set_before_rename_hook_for_testing(
     std::function<void(const std::filesystem::path& temporary)> hook);
 
 }  // namespace tensorplug::detail

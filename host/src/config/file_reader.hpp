@@ -18,10 +18,10 @@ enum class FileState {
 
 /// What is at context.path. Throws ConfigError when it cannot be inspected
 /// for another reason than absence (e.g. the directory is not searchable).
-TENSORPLUG_API FileState probe_config_file(const FileContext& context);
+FileState probe_config_file(const FileContext& context);
 
 /// The whole content of the file. Throws ConfigError when it is a directory,
 /// not a regular file, or unreadable, with the OS reason.
-TENSORPLUG_API std::string read_config_file(const FileContext& context);
+std::string read_config_file(const FileContext& context);
 
 }  // namespace tensorplug::detail

@@ -20,8 +20,7 @@ struct FileSettings {
 /// Applies `members` to `settings` (Source kFile for each key present).
 /// Throws ConfigError for a wrong type or an invalid value, naming the file,
 /// key, value received, values allowed, line and column.
-TENSORPLUG_API FileSettings
-apply_file_members(const std::vector<JsonMember>& members,
-                   const FileContext& context, Settings& settings);
+FileSettings apply_file_members(const std::vector<JsonMember>& members,
+                                const FileContext& context, Settings& settings);
 
 }  // namespace tensorplug::detail

@@ -3,7 +3,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
+#include <unordered_map>
 
 #include "tensorplug/errors.hpp"
 
@@ -102,6 +104,12 @@ std::string syntax_description(std::string_view text, std::size_t offset,
         "value, is missing",
         ec.message());
   }
+  if (ec == boost::json::error::too_deep) {
+    return fmt::format(
+        "nesting deeper than {} (arrays and objects inside one another, the "
+        "top-level object included): flatten the value",
+        kMaxJsonDepth);
+  }
   if (ec == boost::json::error::extra_data) {
     return fmt::format("unexpected {} after the end of the JSON object",
                        describe_char(text, offset));
@@ -110,9 +118,39 @@ std::string syntax_description(std::string_view text, std::size_t offset,
                      ec.message(), syntax_hint(text, offset));
 }
 
+/// line_column() for increasing offsets in one pass over the text: each call
+/// scans only from the previous offset.
+class LineCounter {
+ public:
+  explicit LineCounter(std::string_view text) : text_(text) {}
+  LineColumn at(std::size_t offset) {
+    offset = std::min(offset, text_.size());
+    if (offset < offset_) {  // never happens for members in file order
+      offset_ = 0;
+      position_ = LineColumn{};
+    }
+    for (; offset_ < offset; ++offset_) {
+      const auto c = static_cast<unsigned char>(text_[offset_]);
+      if (c == '\n') {
+        ++position_.line;
+        position_.column = LineColumn{}.column;
+      } else if ((c & 0xC0) != 0x80) {
+        ++position_.column;
+      }
+    }
+    return position_;
+  }
+
+ private:
+  std::string_view text_;
+  std::size_t offset_ = 0;
+  LineColumn position_;
+};
+
 /// Locates the members of the top-level object of valid JSON `text`.
 std::vector<JsonMember> locate_members(std::string_view text) {
   std::vector<JsonMember> members;
+  LineCounter lines(text);
   std::size_t i = skip_space(text, 0);
   if (i >= text.size() || text[i] != '{') return members;
   ++i;
@@ -126,15 +164,17 @@ std::vector<JsonMember> locate_members(std::string_view text) {
         std::string(boost::json::parse(boost::json::string_view(
                                            key_token.data(), key_token.size()))
                         .as_string());
-    member.key_position = line_column(text, i);
+    member.key_position = lines.at(i);
     i = skip_space(text, key_end);
     if (i < text.size() && text[i] == ':') ++i;
     i = skip_space(text, i);
     const std::size_t value_end = skip_value(text, i);
-    member.value_position = line_column(text, i);
+    member.value_position = lines.at(i);
     member.raw_value = std::string(text.substr(i, value_end - i));
-    member.value = boost::json::parse(boost::json::string_view(
-        member.raw_value.data(), member.raw_value.size()));
+    member.value =
+        boost::json::parse(boost::json::string_view(member.raw_value.data(),
+                                                    member.raw_value.size()),
+                           {}, keras_json_parse_options());
     members.push_back(std::move(member));
     i = skip_space(text, value_end);
     if (i < text.size() && text[i] == ',') {
@@ -215,7 +255,7 @@ std::vector<JsonMember> parse_keras_json(std::string_view content,
         *bad, at.line, at.column));
   }
 
-  boost::json::stream_parser parser;
+  boost::json::stream_parser parser({}, keras_json_parse_options());
   boost::system::error_code ec;
   std::size_t offset = parser.write(text.data(), text.size(), ec);
   if (!ec) {
@@ -239,15 +279,16 @@ std::vector<JsonMember> parse_keras_json(std::string_view content,
   }
 
   std::vector<JsonMember> members = locate_members(text);
+  std::unordered_map<std::string_view, std::size_t> first_of;
+  first_of.reserve(members.size());
   for (std::size_t i = 0; i < members.size(); ++i) {
-    for (std::size_t j = 0; j < i; ++j) {
-      if (members[i].key == members[j].key) {
-        context.fail(fmt::format(
-            "duplicate key `{}` at line {} and line {}; a key may appear only "
-            "once, and Python Keras would silently use the last one",
-            members[i].key, members[j].key_position.line,
-            members[i].key_position.line));
-      }
+    const auto [it, inserted] = first_of.emplace(members[i].key, i);
+    if (!inserted) {
+      context.fail(fmt::format(
+          "duplicate key `{}` at line {} and line {}; a key may appear only "
+          "once, and Python Keras would silently use the last one",
+          members[i].key, members[it->second].key_position.line,
+          members[i].key_position.line));
     }
   }
   return members;

@@ -2,6 +2,7 @@
 // top-level members located so that messages can give line:column.
 #pragma once
 
+#include <boost/json/parse_options.hpp>
 #include <boost/json/value.hpp>
 #include <cstddef>
 #include <filesystem>
@@ -14,6 +15,19 @@
 #include "tensorplug/export.hpp"
 
 namespace tensorplug::detail {
+
+/// The deepest nesting of arrays and objects keras.json may have (the top
+/// level object counts as 1): documented in docs/configuration.md. Deeper
+/// nesting is refused with "nesting deeper than 512".
+inline constexpr std::size_t kMaxJsonDepth = 512;
+
+/// Boost.JSON's options for everything read from keras.json: kMaxJsonDepth
+/// instead of Boost's default of 32.
+inline boost::json::parse_options keras_json_parse_options() {
+  boost::json::parse_options options;
+  options.max_depth = kMaxJsonDepth;
+  return options;
+}
 
 /// The file a message is about: its path and where its directory came from.
 struct FileContext {
@@ -38,14 +52,14 @@ struct JsonMember {
 /// Parses the whole content of keras.json (a UTF-8 BOM is skipped). Throws
 /// ConfigError for an empty file, invalid UTF-8, a syntax error (with
 /// path:line:column), a top level that is not an object, or a duplicate key.
-TENSORPLUG_API std::vector<JsonMember> parse_keras_json(
-    std::string_view content, const FileContext& context);
+std::vector<JsonMember> parse_keras_json(std::string_view content,
+                                         const FileContext& context);
 
 /// "a string", "a number", "a boolean", "null", "an array", "an object".
-TENSORPLUG_API std::string_view json_kind_name(const boost::json::value& v);
+std::string_view json_kind_name(const boost::json::value& v);
 
 /// A value as JSON for messages: numbers as written, others serialized
 /// compactly, shortened when long.
-TENSORPLUG_API std::string received_text(const JsonMember& member);
+std::string received_text(const JsonMember& member);
 
 }  // namespace tensorplug::detail

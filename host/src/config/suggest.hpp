@@ -12,14 +12,13 @@ namespace tensorplug::detail {
 
 /// Damerau-Levenshtein distance (insertions, deletions, substitutions and
 /// transpositions of adjacent characters, each costing 1), byte-wise.
-TENSORPLUG_API std::size_t damerau_levenshtein(std::string_view a,
-                                               std::string_view b);
+std::size_t damerau_levenshtein(std::string_view a, std::string_view b);
 
 /// The candidate `key` was most likely meant to be: equal ignoring ASCII
 /// case, or within a Damerau-Levenshtein distance of 2 (the closest wins;
 /// ties go to the earlier candidate). nullopt when none is near or when
 /// `key` is itself a candidate.
-TENSORPLUG_API std::optional<std::string_view> suggest_key(
+std::optional<std::string_view> suggest_key(
     std::string_view key, std::span<const std::string_view> candidates);
 
 }  // namespace tensorplug::detail

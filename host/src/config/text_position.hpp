@@ -17,13 +17,11 @@ struct LineColumn {
 /// The position of byte `offset` of `text` (offset may equal text.size()).
 /// Lines end at '\n'; columns count code points, so a multi-byte character
 /// is one column, as editors show it.
-TENSORPLUG_API LineColumn line_column(std::string_view text,
-                                      std::size_t offset);
+LineColumn line_column(std::string_view text, std::size_t offset);
 
 /// The offset of the first byte that does not belong to well-formed UTF-8
 /// (overlong forms, surrogates and values above U+10FFFF are ill-formed), or
 /// nullopt when all of `text` is valid.
-TENSORPLUG_API std::optional<std::size_t> find_invalid_utf8(
-    std::string_view text);
+std::optional<std::size_t> find_invalid_utf8(std::string_view text);
 
 }  // namespace tensorplug::detail

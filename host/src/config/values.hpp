@@ -42,33 +42,31 @@ struct ValueOrigin {
 
 /// Throws ConfigError: "Invalid `key` <where>: expected <expected>; received
 /// <received><suffix>."
-[[noreturn]] TENSORPLUG_API void throw_invalid_value(std::string_view key,
-                                                     const ValueOrigin& origin,
-                                                     std::string_view expected,
-                                                     std::string_view received);
+[[noreturn]] void throw_invalid_value(std::string_view key,
+                                      const ValueOrigin& origin,
+                                      std::string_view expected,
+                                      std::string_view received);
 
 /// `text` as a JSON string literal (quotes and escapes), for messages.
-TENSORPLUG_API std::string json_quote(std::string_view text);
+std::string json_quote(std::string_view text);
 
 /// `text` without leading and trailing ASCII whitespace.
-TENSORPLUG_API std::string_view trim(std::string_view text);
+std::string_view trim(std::string_view text);
 
 /// The validators. Each throws ConfigError through throw_invalid_value.
-TENSORPLUG_API FloatX parse_floatx(std::string_view text,
-                                   const ValueOrigin& origin);
-TENSORPLUG_API ImageDataFormat
-parse_image_data_format(std::string_view text, const ValueOrigin& origin);
+FloatX parse_floatx(std::string_view text, const ValueOrigin& origin);
+ImageDataFormat parse_image_data_format(std::string_view text,
+                                        const ValueOrigin& origin);
 /// `received` is the value as written (JSON text) for the message.
-TENSORPLUG_API double check_epsilon(double value, std::string_view received,
-                                    const ValueOrigin& origin);
+double check_epsilon(double value, std::string_view received,
+                     const ValueOrigin& origin);
 /// Returns the trimmed name.
-TENSORPLUG_API std::string check_backend(std::string_view text,
-                                         const ValueOrigin& origin);
+std::string check_backend(std::string_view text, const ValueOrigin& origin);
 /// Keras 1's image_dim_ordering: th -> channels_first, tf -> channels_last.
-TENSORPLUG_API ImageDataFormat
-parse_image_dim_ordering(std::string_view text, const ValueOrigin& origin);
+ImageDataFormat parse_image_dim_ordering(std::string_view text,
+                                         const ValueOrigin& origin);
 
 /// Python-style shortest representation of a double ("1e-07", "0.001").
-TENSORPLUG_API std::string format_number(double value);
+std::string format_number(double value);
 
 }  // namespace tensorplug::detail

@@ -8,16 +8,6 @@
 #include <system_error>
 #include <vector>
 
-#if defined(_WIN32)
-#include <fstream>
-#else
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
-#endif
-
 #if defined(__linux__) || defined(__FreeBSD__)
 #include <elf.h>
 #define TENSORPLUG_NATIVE_ELF 1
@@ -25,63 +15,6 @@
 
 namespace tensorplug::detail {
 namespace {
-
-/// Positioned reads from one open file: one system call per read, with no
-/// stream buffer to refill (and no 8 KiB read) after each seek.
-class FileReader {
- public:
-  explicit FileReader(const std::filesystem::path& file) {
-#if defined(_WIN32)
-    in_.open(file, std::ios::binary);
-#else
-    fd_ = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-#endif
-  }
-#if !defined(_WIN32)
-  ~FileReader() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-#endif
-  FileReader(const FileReader&) = delete;
-  FileReader& operator=(const FileReader&) = delete;
-
-  /// False when the file could not be opened (errno says why).
-  bool is_open() const {
-#if defined(_WIN32)
-    return static_cast<bool>(in_);
-#else
-    return fd_ >= 0;
-#endif
-  }
-
-  /// Reads up to `n` bytes at `offset`; returns how many were read (fewer
-  /// only at the end of the file or on an error).
-  std::size_t read_at(std::uint64_t offset, void* out, std::size_t n) {
-#if defined(_WIN32)
-    in_.clear();
-    in_.seekg(static_cast<std::streamoff>(offset));
-    in_.read(static_cast<char*>(out), static_cast<std::streamsize>(n));
-    return static_cast<std::size_t>(in_.gcount());
-#else
-    std::size_t done = 0;
-    while (done < n) {
-      const ssize_t got = ::pread(fd_, static_cast<char*>(out) + done, n - done,
-                                  static_cast<off_t>(offset + done));
-      if (got < 0 && errno == EINTR) continue;
-      if (got <= 0) break;
-      done += static_cast<std::size_t>(got);
-    }
-    return done;
-#endif
-  }
-
- private:
-#if defined(_WIN32)
-  std::ifstream in_;
-#else
-  int fd_ = -1;
-#endif
-};
 
 std::string_view machine_name(unsigned machine) {
   switch (machine) {
@@ -146,8 +79,10 @@ bool native_little_endian() {
 
 /// Every read the ELF parsers will do, checked against the file size.
 /// `head` holds the first `head_size` bytes of the file.
-std::string check_elf(FileReader& in, std::uint64_t size,
-                      const unsigned char* head, std::size_t head_size) {
+std::string check_elf(std::span<const unsigned char> bytes) {
+  const std::uint64_t size = bytes.size();
+  const unsigned char* head = bytes.data();
+  const std::size_t head_size = bytes.size();
   static_assert(sizeof(Ehdr) <= 64, "check_binary_format reads 64 bytes");
   Ehdr eh{};
   if (size < sizeof(Ehdr)) {
@@ -198,13 +133,9 @@ std::string check_elf(FileReader& in, std::uint64_t size,
     return fmt::format("its section-name index {} is out of range (0..{})",
                        eh.e_shstrndx, eh.e_shnum - 1);
   }
-  std::vector<Shdr> sections(eh.e_shnum);
-  const std::size_t table_bytes = sections.size() * sizeof(Shdr);
-  if (in.read_at(eh.e_shoff, sections.data(), table_bytes) != table_bytes) {
-    return "its section table could not be read";
-  }
-  for (std::size_t i = 0; i < sections.size(); ++i) {
-    const Shdr& s = sections[i];
+  for (std::size_t i = 0; i < eh.e_shnum; ++i) {
+    Shdr s;
+    std::memcpy(&s, bytes.data() + eh.e_shoff + i * sizeof(Shdr), sizeof s);
     // The section-name table is read whatever its type claims.
     if ((s.sh_type == SHT_NOBITS || s.sh_type == SHT_NULL) &&
         i != eh.e_shstrndx) {
@@ -251,42 +182,11 @@ std::string native_platform_name() {
 #endif
 }
 
-std::string check_binary_format(const std::filesystem::path& file) {
-#if defined(_WIN32)
-  std::error_code ec;
-  const auto status = std::filesystem::status(file, ec);
-  if (ec) return fmt::format("it cannot be examined: {}", ec.message());
-  if (std::filesystem::is_directory(status)) return "it is a directory";
-  if (!std::filesystem::is_regular_file(status)) {
-    return "it is not a regular file";
-  }
-  const std::uint64_t size = std::filesystem::file_size(file, ec);
-  if (ec) return fmt::format("its size cannot be read: {}", ec.message());
-#else
-  // One stat(2) for what std::filesystem::status and file_size would ask
-  // with two (same checks, same messages: both report errno's text).
-  struct stat st {};
-  if (::stat(file.c_str(), &st) != 0) {
-    return fmt::format("it cannot be examined: {}",
-                       std::generic_category().message(errno));
-  }
-  if (S_ISDIR(st.st_mode)) return "it is a directory";
-  if (!S_ISREG(st.st_mode)) return "it is not a regular file";
-  const std::uint64_t size = static_cast<std::uint64_t>(st.st_size);
-#endif
+std::string check_binary_format(std::span<const unsigned char> bytes) {
+  const std::uint64_t size = bytes.size();
   if (size == 0) return "it is an empty file, not a shared library";
-
-  FileReader in(file);
-  if (!in.is_open()) {
-    return fmt::format("it cannot be opened for reading: {}",
-                       std::generic_category().message(errno));
-  }
-  // The magic number and (for ELF) the whole file header, in one read.
-  std::array<unsigned char, 64> head{};
-  const std::size_t head_size =
-      in.read_at(0, head.data(), std::min<std::uint64_t>(size, head.size()));
   std::array<unsigned char, 4> magic{};
-  std::memcpy(magic.data(), head.data(), std::min<std::size_t>(head_size, 4));
+  std::memcpy(magic.data(), bytes.data(), std::min<std::size_t>(size, 4));
   const bool elf = size >= 4 && magic[0] == 0x7f && magic[1] == 'E' &&
                    magic[2] == 'L' && magic[3] == 'F';
   const bool pe = size >= 2 && magic[0] == 'M' && magic[1] == 'Z';
@@ -296,7 +196,7 @@ std::string check_binary_format(const std::filesystem::path& file) {
                                    m32 == 0xcefaedfe || m32 == 0xcffaedfe ||
                                    m32 == 0xcafebabe || m32 == 0xbebafeca);
 #ifdef TENSORPLUG_NATIVE_ELF
-  if (elf) return check_elf(in, size, head.data(), head_size);
+  if (elf) return check_elf(bytes);
   if (pe) {
     return fmt::format(
         "it is a Windows PE/COFF file; this process loads ELF "

@@ -5,13 +5,14 @@
 #include <tensorplug/plugin_api.h>
 
 #include <algorithm>
-#include <boost/dll/library_info.hpp>
 #include <chrono>
-#include <exception>
+#include <optional>
 #include <string_view>
-#include <unordered_set>
+#include <unordered_map>
 
 #include "inspect/binary_format.hpp"
+#include "inspect/elf_dynamic.hpp"
+#include "inspect/inspect_mapped.hpp"
 #include "log_internal.hpp"
 
 namespace tensorplug {
@@ -37,7 +38,8 @@ const std::vector<std::string>& required_entry_names() { return kRequired; }
 const std::vector<std::string>& optional_entry_names() { return kOptional; }
 
 bool LibraryReport::valid() const {
-  return is_library && required_missing.empty() && has_version_declaration;
+  return is_library && required_missing.empty() && has_version_declaration &&
+         unusable_entries.empty();
 }
 
 std::string LibraryReport::problems() const {
@@ -53,6 +55,16 @@ std::string LibraryReport::problems() const {
         quoted_list(required_missing), kPrefix,
         required_missing.size() == 1 ? required_missing.front() : "<name>"));
   }
+  if (!unusable_entries.empty()) {
+    std::vector<std::string> each;
+    for (const auto& u : unusable_entries) {
+      each.push_back(fmt::format("`{}` is {}", u.symbol, u.problem));
+    }
+    parts.push_back(fmt::format(
+        "{} (an entry must be a defined function, global or weak, of default "
+        "visibility; rule TP_ABI_4)",
+        fmt::join(each, ", ")));
+  }
   if (!has_version_declaration) {
     parts.push_back(fmt::format("no version declaration (`{}`; rule TP_ABI_2)",
                                 TP_ENTRY_NEGOTIATE_VERSION));
@@ -62,46 +74,58 @@ std::string LibraryReport::problems() const {
                      fmt::join(parts, "; "));
 }
 
-LibraryReport inspect_library(const std::filesystem::path& file) {
+namespace detail {
+
+LibraryReport inspect_mapped(const std::filesystem::path& file,
+                             const MappedFile& mapped) {
   const auto started = std::chrono::steady_clock::now();
   LibraryReport report;
   report.file = file;
-  report.format_error = detail::check_binary_format(file);
-  if (!report.format_error.empty()) {
-    detail::log().debug("inspect {}: refused: {}", file.string(),
-                        report.format_error);
-    return report;
+  report.format_error =
+      mapped.ok() ? check_binary_format(mapped.bytes()) : mapped.error();
+  DynamicExports exports;
+  if (report.format_error.empty()) {
+    exports = read_dynamic_exports(mapped.bytes(), kPrefix);
+    report.format_error = exports.error;
   }
-
-  std::vector<std::string> symbols;
-  try {
-    // check_binary_format has bounded every region this parser reads.
-    boost::dll::library_info info(file);
-    symbols = info.symbols();
-  } catch (const std::exception& e) {
-    report.format_error =
-        fmt::format("its export table cannot be read: {}", e.what());
+  if (!report.format_error.empty()) {
+    log().debug("inspect {}: refused: {}", file.string(), report.format_error);
     return report;
   }
   report.is_library = true;
 
-  std::unordered_set<std::string_view> exported;
-  for (const auto& s : symbols) {
-    if (std::string_view(s).starts_with(kPrefix)) exported.insert(s);
+  // Undefined tp_* symbols are imports, not exports: ignored, as dlsym
+  // ignores them. A hidden version is not found by dlsym either.
+  std::unordered_map<std::string_view, const DynamicSymbol*> exported;
+  for (const auto& s : exports.symbols) {
+    if (s.defined && !s.hidden_version) exported.emplace(s.name, &s);
   }
-  auto has = [&](const std::string& keras_name) {
-    return exported.count(std::string(kPrefix) + keras_name) != 0;
+  // Present and callable (true), present and not callable (false, recorded
+  // in unusable_entries), absent (nullopt).
+  auto usable = [&](const std::string& symbol) -> std::optional<bool> {
+    const auto it = exported.find(symbol);
+    if (it == exported.end()) return std::nullopt;
+    std::string problem = entry_symbol_problem(*it->second);
+    if (problem.empty()) return true;
+    report.unusable_entries.push_back({symbol, std::move(problem)});
+    return false;
   };
   for (const auto& name : kRequired) {
-    (has(name) ? report.required_present : report.required_missing)
-        .push_back(name);
+    const auto u = usable(std::string(kPrefix) + name);
+    if (!u) {
+      report.required_missing.push_back(name);
+    } else if (*u) {
+      report.required_present.push_back(name);
+    }
   }
   report.has_version_declaration =
-      exported.count(TP_ENTRY_NEGOTIATE_VERSION) != 0;
+      usable(TP_ENTRY_NEGOTIATE_VERSION).has_value();
   for (const auto& name : kOptional) {
-    if (has(name)) report.optional_provided.push_back(name);
+    if (usable(std::string(kPrefix) + name).value_or(false)) {
+      report.optional_provided.push_back(name);
+    }
   }
-  for (std::string_view sym : exported) {
+  for (const auto& [sym, s] : exported) {
     const std::string keras(sym.substr(kPrefix.size()));
     const bool known =
         sym == TP_ENTRY_NEGOTIATE_VERSION ||
@@ -111,14 +135,21 @@ LibraryReport inspect_library(const std::filesystem::path& file) {
     if (!known) report.unknown_entries.push_back(keras);
   }
   std::sort(report.unknown_entries.begin(), report.unknown_entries.end());
-  detail::log().debug(
-      "inspect {}: {} exports, required missing [{}], {} optional, {:.1f} us",
-      file.string(), symbols.size(), fmt::join(report.required_missing, ", "),
-      report.optional_provided.size(),
+  log().debug(
+      "inspect {}: {} dynamic symbols, required missing [{}], {} optional, "
+      "{:.1f} us",
+      file.string(), exports.symbol_count,
+      fmt::join(report.required_missing, ", "), report.optional_provided.size(),
       std::chrono::duration<double, std::micro>(
           std::chrono::steady_clock::now() - started)
           .count());
   return report;
+}
+
+}  // namespace detail
+
+LibraryReport inspect_library(const std::filesystem::path& file) {
+  return detail::inspect_mapped(file, detail::MappedFile::open(file));
 }
 
 }  // namespace tensorplug

@@ -59,12 +59,14 @@ tp_error make_error() {
 }
 
 std::shared_ptr<Instance> Instance::create(const Resolution& resolution,
-                                           const Settings& settings) {
+                                           const Settings& settings,
+                                           bool trial_in_child) {
   std::shared_ptr<Instance> self(new Instance());
   self->name = resolution.name;
   self->origin = resolution.origin;
   self->settings = settings;
-  self->library_ = LoadedLibrary::open(resolution.library, resolution.name);
+  self->library_ =
+      LoadedLibrary::open(resolution.library, resolution.name, trial_in_child);
   const EntryTable& e = self->entries();
   const std::string where = resolution.library.string();
 

@@ -19,8 +19,10 @@ class Instance {
   /// Validates, loads, negotiates the version and initialises. Throws
   /// InvalidBackendError, LoadError or IncompatibleVersionError; on any
   /// failure nothing stays loaded.
+  /// `trial_in_child`: LoadOptions::trial_load_in_child.
   static std::shared_ptr<Instance> create(const Resolution& resolution,
-                                          const Settings& settings);
+                                          const Settings& settings,
+                                          bool trial_in_child = false);
   ~Instance();
   Instance(const Instance&) = delete;
   Instance& operator=(const Instance&) = delete;

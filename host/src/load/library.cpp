@@ -2,10 +2,20 @@
 
 #include <fmt/format.h>
 
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <algorithm>
+
+#include <cerrno>
 #include <chrono>
+#include <cstring>
+#include <functional>
 #include <string_view>
 
+#include "inspect/inspect_mapped.hpp"
 #include "log_internal.hpp"
 #include "tensorplug/errors.hpp"
 
@@ -24,13 +34,99 @@ std::string loader_message(std::string_view what) {
                                                    : text.substr(0, end));
 }
 
+std::function<void(const std::filesystem::path&)>& before_load_hook() {
+  static std::function<void(const std::filesystem::path&)> hook;
+  return hook;
+}
+
+/// Loads `fd_path` in a forked child. Empty when the child's dlopen returned
+/// (loaded or refused: the real load reports a refusal); otherwise how the
+/// system loader died, with what it wrote to stderr.
+std::string trial_load(const std::string& fd_path,
+                       const std::filesystem::path& file) {
+  int err[2];
+  if (::pipe2(err, O_CLOEXEC) != 0) return {};
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    ::close(err[0]);
+    ::close(err[1]);
+    return {};  // no child: load as without the option
+  }
+  if (pid == 0) {
+    // The default action for the signals a crash raises: a handler the
+    // application installed (a crash reporter, a test framework) must not
+    // run in the child; the parent learns of the signal from waitpid.
+    for (const int sig : {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP}) {
+      ::signal(sig, SIG_DFL);
+    }
+    sigset_t crash_signals;
+    sigemptyset(&crash_signals);
+    for (const int sig : {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP}) {
+      sigaddset(&crash_signals, sig);
+    }
+    ::sigprocmask(SIG_UNBLOCK, &crash_signals, nullptr);
+    ::dup2(err[1], STDERR_FILENO);
+    void* handle = ::dlopen(fd_path.c_str(), RTLD_NOW | RTLD_LOCAL);
+    ::_exit(handle != nullptr ? 0 : 1);
+  }
+  ::close(err[1]);
+  std::string text;
+  char buffer[512];
+  while (text.size() < 4096) {
+    const ssize_t n = ::read(err[0], buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    text.append(buffer, static_cast<std::size_t>(n));
+  }
+  ::close(err[0]);
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) {
+    text.pop_back();
+  }
+  for (auto at = text.find(fd_path); at != std::string::npos;
+       at = text.find(fd_path, at)) {
+    text.replace(at, fd_path.size(), file.string());
+    at += file.string().size();
+  }
+  const std::string said = text.empty() ? "" : fmt::format(": {}", text);
+  if (WIFSIGNALED(status)) {
+    const int sig = WTERMSIG(status);
+    const char* abbrev = sigabbrev_np(sig);
+    return fmt::format(
+        "the system loader crashed on {} (SIG{}){}: the library is corrupt "
+        "or its constructors crash (seen in a trial load in a child "
+        "process; nothing was loaded here)",
+        file.string(), abbrev ? abbrev : std::to_string(sig).c_str(), said);
+  }
+  if (WIFEXITED(status) && WEXITSTATUS(status) > 1) {
+    return fmt::format(
+        "the system loader aborted on {} (exit status {}){}: the library is "
+        "corrupt or its constructors exit (seen in a trial load in a child "
+        "process; nothing was loaded here)",
+        file.string(), WEXITSTATUS(status), said);
+  }
+  return {};
+}
+
 }  // namespace
 
+void set_before_load_hook_for_testing(
+    std::function<void(const std::filesystem::path&)> hook) {
+  before_load_hook() = std::move(hook);
+}
+
 std::shared_ptr<const LoadedLibrary> LoadedLibrary::open(
-    const std::filesystem::path& file, const std::string& name) {
+    const std::filesystem::path& file, const std::string& name,
+    bool trial_in_child) {
   using clock = std::chrono::steady_clock;
   const auto t0 = clock::now();
-  LibraryReport report = inspect_library(file);
+  // One open of the file: validated through this descriptor, then loaded
+  // from it, so no rename or replacement between check and load can swap
+  // what is loaded.
+  MappedFile mapped = MappedFile::open(file);
+  LibraryReport report = inspect_mapped(file, mapped);
   if (!report.valid()) {
     const std::string message = report.problems();
     log().error("refusing backend `{}`: {}", name, message);
@@ -40,16 +136,42 @@ std::shared_ptr<const LoadedLibrary> LoadedLibrary::open(
 
   std::shared_ptr<LoadedLibrary> lib(new LoadedLibrary());
   lib->report_ = std::move(report);
+  if (before_load_hook()) before_load_hook()(file);
+  const std::string fd_path = fmt::format("/proc/self/fd/{}", mapped.fd());
+  if (trial_in_child) {
+    if (std::string crash = trial_load(fd_path, file); !crash.empty()) {
+      log().debug("refusing backend `{}`: {}", name, crash);
+      throw InvalidBackendError(crash);
+    }
+  }
   try {
     // rtld_now: a missing dependency or symbol fails here with the system's
     // message instead of crashing at the first call. rtld_local: a plugin's
     // symbols never satisfy another plugin's.
-    lib->library_.load(file, boost::dll::load_mode::rtld_now |
-                                 boost::dll::load_mode::rtld_local);
+    lib->library_.load(fd_path, boost::dll::load_mode::rtld_now |
+                                    boost::dll::load_mode::rtld_local);
   } catch (const std::exception& e) {
+    std::string text = loader_message(e.what());
+    for (auto at = text.find(fd_path); at != std::string::npos;
+         at = text.find(fd_path, at)) {
+      text.replace(at, fd_path.size(), file.string());
+      at += file.string().size();
+    }
     throw LoadError(fmt::format("Cannot load backend `{}` from {}: {}", name,
-                                file.string(), loader_message(e.what())));
+                                file.string(), text));
   }
+  if (!mapped.unchanged()) {
+    lib->library_.unload();
+    throw LoadError(fmt::format(
+        "Cannot load backend `{}` from {}: the file changed while it was "
+        "being validated and loaded; try again",
+        name, file.string()));
+  }
+  // The descriptor stays open while the library is loaded: the loader knows
+  // it by the name /proc/self/fd/N, which must not name another file while
+  // it does.
+  mapped.unmap();
+  lib->file_ = std::move(mapped);
   const auto t2 = clock::now();
 
   // Look up only what the export table listed: one dlsym per entry present.

@@ -5,11 +5,13 @@
 
 #include <boost/dll/shared_library.hpp>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 
+#include "inspect/mapped_file.hpp"
 #include "tensorplug/inspect.hpp"
 
 namespace tensorplug::detail {
@@ -23,17 +25,26 @@ struct EntryTable {
 #undef TP_ENTRY_FIELD_
 };
 
+/// Tests only: runs between the validation of a file and its load.
+void set_before_load_hook_for_testing(
+    std::function<void(const std::filesystem::path&)> hook);
+
 /// Move-only owner of an OS library handle. Whoever holds a
 /// shared_ptr<const LoadedLibrary> keeps the code mapped, which is why every
 /// object that came from a plugin holds one (directly or through its
 /// backend instance).
 class LoadedLibrary {
  public:
-  /// Validates `file` (inspect_library) and refuses it before loading when
-  /// invalid; then loads it with immediate binding and local symbols and
-  /// resolves every entry. Throws InvalidBackendError or LoadError.
+  /// Opens `file` once, validates that open file (inspect_library) and
+  /// refuses it before loading when invalid; then loads the same open file
+  /// (/proc/self/fd/N) with immediate binding and local symbols, checks the
+  /// file did not change meanwhile, and resolves every entry. Throws
+  /// InvalidBackendError or LoadError.
+  /// `trial_in_child`: first load it in a forked child, and refuse it
+  /// (InvalidBackendError) when the system loader crashes there.
   static std::shared_ptr<const LoadedLibrary> open(
-      const std::filesystem::path& file, const std::string& name);
+      const std::filesystem::path& file, const std::string& name,
+      bool trial_in_child = false);
 
   const EntryTable& entries() const { return entries_; }
   /** The entry exported as tp_<keras_name>, or nullptr when absent. */
@@ -46,6 +57,8 @@ class LoadedLibrary {
 
  private:
   LoadedLibrary() = default;
+  /// Declared first, destroyed last: open until the library is unloaded.
+  MappedFile file_;
   boost::dll::shared_library library_;
   EntryTable entries_;
   std::unordered_map<std::string, const void*> by_name_;

@@ -51,8 +51,7 @@ void judge(InstalledBackend& b, const ResolveOptions& options) {
     return;
   }
   if (!options.allow_insecure_permissions) {
-    if (auto why = detail::check_not_writable_by_others(b.root, b.library);
-        !why.empty()) {
+    if (auto why = detail::check_trusted_path(b.library); !why.empty()) {
       b.status = InstalledBackend::Status::kRefused;
       b.problem = std::move(why);
       return;

@@ -48,7 +48,7 @@ std::string installed_list(const std::vector<std::string>& builtins) {
 }
 
 /// Checks an existing candidate: refused (with the reason) or accepted.
-bool accept(const fs::path& root, const fs::path& file,
+bool accept(const fs::path& /*root*/, const fs::path& file,
             const ResolveOptions& options, Candidate& candidate) {
   std::error_code ec;
   const auto status = fs::status(file, ec);
@@ -61,8 +61,7 @@ bool accept(const fs::path& root, const fs::path& file,
     return false;
   }
   if (!options.allow_insecure_permissions) {
-    if (auto why = detail::check_not_writable_by_others(root, file);
-        !why.empty()) {
+    if (auto why = detail::check_trusted_path(file); !why.empty()) {
       candidate.outcome = "refused: " + why;
       return false;
     }

@@ -11,6 +11,9 @@
 #ifndef TENSORPLUG_BACKEND_SUBDIR
 #define TENSORPLUG_BACKEND_SUBDIR "tensorplug/backends"
 #endif
+#ifndef TENSORPLUG_LIBDIR_FROM_BINDIR
+#define TENSORPLUG_LIBDIR_FROM_BINDIR "../lib"
+#endif
 
 namespace tensorplug {
 namespace fs = std::filesystem;
@@ -29,7 +32,25 @@ fs::path builtin_backend_dir(const ResolveOptions& options) {
           ec.message());
       return fs::path();
     }
-    return (self.parent_path() / TENSORPLUG_BACKEND_SUBDIR).lexically_normal();
+    std::error_code ec2;
+    const fs::path program = boost::dll::program_location(ec2);
+    if (ec2 || self != program) {
+      return (self.parent_path() / TENSORPLUG_BACKEND_SUBDIR)
+          .lexically_normal();
+    }
+    // The host core linked into an executable (the CLI, the tests): the
+    // library directory beside its bin/ directory, in the install tree or
+    // the build tree.
+    fs::path first;
+    for (const char* libdir : {TENSORPLUG_LIBDIR_FROM_BINDIR, "../lib"}) {
+      const fs::path candidate =
+          (self.parent_path() / libdir / TENSORPLUG_BACKEND_SUBDIR)
+              .lexically_normal();
+      if (first.empty()) first = candidate;
+      std::error_code ec3;
+      if (fs::is_directory(candidate, ec3)) return candidate;
+    }
+    return first;
   }();
   return dir;
 }
