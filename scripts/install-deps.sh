@@ -3,6 +3,8 @@
 # machine lacks, then the project-local Python venv with the pinned
 # tensorflow-cpu wheel (scripts/install-python.sh; its C API is used by
 # plugins/tensorflow). Idempotent: installs nothing when everything is present.
+# libopenblas-dev: the native backend's BLAS; libtorch-dev: the libtorch
+# baselines of bench/ (and the coming torch backend).
 # Runs as root, or through sudo when not root (apt-get only).
 #   TENSORPLUG_SKIP_TENSORFLOW=1  skip python3-venv, the venv and TensorFlow
 set -euo pipefail
@@ -13,6 +15,8 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev
   catch2 libspdlog-dev libfmt-dev libcli11-dev libdlpack-dev
   libbenchmark-dev
+  libopenblas-dev
+  libtorch-dev
 )
 if [ "${TENSORPLUG_SKIP_TENSORFLOW:-0}" != 1 ]; then
   packages+=(python3 python3-venv)
