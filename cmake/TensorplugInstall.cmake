@@ -1,13 +1,15 @@
 # Install rules and the CMake package: find_package(tensorplug) gives
 # tensorplug::tensorplug (the host library, for applications),
 # tensorplug::plugin_api (the C ABI header, for plugin authors) and
-# tensorplug::conformance (the conformance kit's runner, when built), plus
+# tensorplug::toolkit (the backend toolkit, a C++ SDK for backends: static
+# library + headers), tensorplug::conformance (the conformance kit's runner,
+# when built), plus
 # tensorplug_add_backend() for building plugins and
 # tensorplug_add_conformance_test() for testing them.
 include(CMakePackageConfigHelpers)
 set(TENSORPLUG_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/tensorplug)
 
-install(TARGETS tensorplug tensorplug_plugin_api tensorplug_cli
+install(TARGETS tensorplug tensorplug_plugin_api tensorplug_toolkit tensorplug_cli
   EXPORT tensorplugTargets
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
@@ -20,6 +22,7 @@ if(TARGET tensorplug_conformance)
     RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 endif()
 install(DIRECTORY host/include/tensorplug plugin_api/include/tensorplug
+  plugin_api/toolkit/include/tensorplug
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(EXPORT tensorplugTargets NAMESPACE tensorplug::
   DESTINATION ${TENSORPLUG_CMAKE_DIR})

@@ -57,6 +57,18 @@ Array::Array(const Array& other) : shape_(other.shape_), dtype_(other.dtype_) {
   if (nbytes_ > 0) std::memcpy(data_, other.data_, nbytes_);
 }
 
+Array Array::share() const {
+  if (!storage_) return Array(*this);
+  Array a;
+  a.shape_ = shape_;
+  a.dtype_ = dtype_;
+  a.size_ = size_;
+  a.nbytes_ = nbytes_;
+  a.storage_ = storage_;
+  a.data_ = data_;
+  return a;
+}
+
 Array& Array::operator=(const Array& other) {
   if (this != &other) *this = Array(other);
   return *this;

@@ -216,7 +216,7 @@ void evaluate(const Plan& plan, std::span<const Array> inputs, Evaluation& ev) {
     ev.slots[read.slot] = &read.variable->value;
   }
   for (const Plan::Folded& f : plan.folded) ev.slots[f.slot] = &f.value;
-  std::vector<const Array*> args;
+  std::vector<const Array*>& args = ev.args;
   for (const Plan::Step& step : plan.steps) {
     args.clear();
     for (std::size_t slot : step.args) args.push_back(ev.slots[slot]);

@@ -31,6 +31,11 @@ class Array {
   static Array borrow(Shape shape, DLDataType dtype, void* data);
 
   Array(const Array& other);
+  /**
+   * The same value without a copy when this array owns its buffer (buffers
+   * are never written once their Array is complete), else a copy.
+   */
+  Array share() const;
   Array& operator=(const Array& other);
   Array(Array&&) noexcept = default;
   Array& operator=(Array&&) noexcept = default;

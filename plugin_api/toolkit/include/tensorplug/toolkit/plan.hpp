@@ -81,7 +81,8 @@ Plan compile(const std::string& name, std::vector<NodePtr> inputs,
 /** The values of one evaluation, by slot. */
 struct Evaluation {
   std::vector<const Array*> slots;
-  std::vector<Array> owned;  // op results, by slot
+  std::vector<Array> owned;        // op results, by slot
+  std::vector<const Array*> args;  // one step's operands (reused)
 };
 
 /**
