@@ -24,7 +24,14 @@ fs::path builtin_backend_dir(const ResolveOptions& options) {
     std::error_code ec;
     // The directory of the module holding this very function: the host
     // library, wherever it was installed or relocated to.
-    const fs::path self = boost::dll::this_line_location(ec);
+    // dladdr may give the path the program was started by (relative to
+    // the start-up directory); compare and use absolute, canonical paths.
+    fs::path self = boost::dll::this_line_location(ec);
+    if (!ec) {
+      std::error_code ec_abs;
+      const fs::path canon = fs::weakly_canonical(self, ec_abs);
+      if (!ec_abs) self = canon;
+    }
     if (ec) {
       detail::log().warn(
           "cannot locate the tensorplug library on disk ({}); builtin "
@@ -33,7 +40,12 @@ fs::path builtin_backend_dir(const ResolveOptions& options) {
       return fs::path();
     }
     std::error_code ec2;
-    const fs::path program = boost::dll::program_location(ec2);
+    fs::path program = boost::dll::program_location(ec2);
+    if (!ec2) {
+      std::error_code ec_abs;
+      const fs::path canon = fs::weakly_canonical(program, ec_abs);
+      if (!ec_abs) program = canon;
+    }
     if (ec2 || self != program) {
       return (self.parent_path() / TENSORPLUG_BACKEND_SUBDIR)
           .lexically_normal();
