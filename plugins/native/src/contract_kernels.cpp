@@ -12,6 +12,7 @@
 #include <tensorplug/toolkit/ops/op.hpp>
 #include <tensorplug/toolkit/text.hpp>
 
+#include "fast_dtypes.hpp"
 #include "gemm.hpp"
 
 namespace tpnative {
@@ -98,31 +99,17 @@ void backward_y(const ContractDims& d, const T* g, const T* x, T* dy) {
   }
 }
 
-bool blas_dtype(DLDataType dt) {
-  return tp::dtype_equal(dt, tptk::kFloat32) ||
-         tp::dtype_equal(dt, tptk::kFloat64);
-}
-
-template <class F>
-void dispatch_blas(DLDataType dt, F&& f) {
-  if (tp::dtype_equal(dt, tptk::kFloat32)) {
-    f.template operator()<float>();
-  } else {
-    f.template operator()<double>();
-  }
-}
-
 Array contract_kernel(const Node& node, std::span<const Array* const> in) {
   const Array& x = *in[0];
   const Array& y = *in[1];
-  if (!blas_dtype(x.dtype())) return node.op->eval(node, in);
+  if (!fast_dtype(x.dtype())) return node.op->eval(node, in);
   const tptk::ContractSpec spec = tptk::contract_spec(node);
   tptk::check_contract(node.op->name, spec, x.shape(), y.shape());
   const ContractDims d = tptk::contract_dims(spec, x.shape(), y.shape());
   Array out = Array::uninitialized(
       tptk::contract_shape(spec, x.shape(), y.shape()), x.dtype());
   if (out.size() == 0) return out;
-  dispatch_blas(x.dtype(), [&]<class T>() {
+  dispatch_fast(x.dtype(), [&]<class T>() {
     forward<T>(d, x.data<T>(), y.data<T>(), out.data<T>());
   });
   return out;
@@ -132,7 +119,7 @@ Array contract_grad_kernel(const Node& node, std::span<const Array* const> in) {
   const Array& g = *in[0];
   const Array& x = *in[1];
   const Array& y = *in[2];
-  if (!blas_dtype(x.dtype())) return node.op->eval(node, in);
+  if (!fast_dtype(x.dtype())) return node.op->eval(node, in);
   const tptk::ContractSpec spec = tptk::contract_spec(node);
   tptk::check_contract(node.op->name, spec, x.shape(), y.shape());
   if (g.shape() != tptk::contract_shape(spec, x.shape(), y.shape())) {
@@ -143,7 +130,7 @@ Array contract_grad_kernel(const Node& node, std::span<const Array* const> in) {
   Array out = Array::uninitialized(wrt_x ? x.shape() : y.shape(), x.dtype());
   if (out.size() == 0) return out;
   if (g.size() == 0) return Array(out.shape(), out.dtype());  // zeros
-  dispatch_blas(x.dtype(), [&]<class T>() {
+  dispatch_fast(x.dtype(), [&]<class T>() {
     if (wrt_x) {
       backward_x<T>(d, g.data<T>(), y.data<T>(), out.data<T>());
     } else {

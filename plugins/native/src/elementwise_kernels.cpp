@@ -13,6 +13,7 @@
 #include <cmath>
 #include <limits>
 
+#include "fast_dtypes.hpp"
 #include "loops.hpp"
 
 namespace tpnative {
@@ -21,18 +22,6 @@ namespace {
 using tptk::Array;
 using tptk::Node;
 using tptk::Shape;
-
-bool fast_dtype(DLDataType dt) {
-  return tp::dtype_equal(dt, tptk::kFloat32) ||
-         tp::dtype_equal(dt, tptk::kFloat64);
-}
-
-template <class F>
-decltype(auto) dispatch_fast(DLDataType dt, F&& f) {
-  if (tp::dtype_equal(dt, tptk::kFloat32))
-    return f.template operator()<float>();
-  return f.template operator()<double>();
-}
 
 /** True when `small` (leading 1s dropped) is a suffix of `big`. */
 bool is_suffix(const Shape& big, const Shape& small) {

@@ -12,6 +12,7 @@
 
 #include <vector>
 
+#include "fast_dtypes.hpp"
 #include "loops.hpp"
 
 namespace tpnative {
@@ -20,20 +21,6 @@ namespace {
 using tptk::Array;
 using tptk::Node;
 using tptk::Shape;
-
-bool fast_dtype(DLDataType dt) {
-  return tp::dtype_equal(dt, tptk::kFloat32) ||
-         tp::dtype_equal(dt, tptk::kFloat64);
-}
-
-template <class F>
-void dispatch_fast(DLDataType dt, F&& f) {
-  if (tp::dtype_equal(dt, tptk::kFloat32)) {
-    f.template operator()<float>();
-  } else {
-    f.template operator()<double>();
-  }
-}
 
 /** outer x channels x inner of x for a per-channel bias, or false. */
 bool channel_view(const Node& node, const Shape& x, const Shape& bias,
