@@ -39,8 +39,9 @@ TEST_CASE(
                Catch::Contains("<testsuite name=\"loading\""));
   }
   SECTION("a backend computing wrong numbers fails, naming the entry") {
+    // Only dot's cases: the whole ops group takes over a minute under ASan.
     const auto r = box.run({"check", fixtures::kWrongDot, "--conformance", "--",
-                            "--group", "ops"});
+                            "--group", "ops", "--entry", "dot"});
     INFO(r.describe());
     CHECK(r.exit_code == 1);
     CHECK_THAT(r.out,
