@@ -15,6 +15,7 @@
 #include "tensorplug/config_file.hpp"
 #include "tensorplug/inspect.hpp"
 #include "tensorplug/resolve.hpp"
+#include "tensorplug/threads.hpp"
 
 namespace tensorplug::cli {
 namespace {
@@ -39,6 +40,7 @@ struct InfoState {
   std::optional<LibraryReport> report;
   std::optional<ApiVersion> api_version;
   std::string description;
+  std::optional<Setting<unsigned>> threads;
   /// keras.json's members as read for the precedence chain.
   std::optional<ConfigFileContents> file_contents;
   std::optional<Failure> failure;
@@ -107,6 +109,7 @@ InfoState gather() {
     const Backend backend = load_backend_at(*s.resolution, settings, load);
     s.api_version = backend.api_version();
     s.description = backend.description();
+    s.threads = backend.threads();
   } catch (...) {
     s.failure = capture_failure(std::current_exception());
   }
@@ -257,6 +260,7 @@ std::string render_human(const InfoState& s, const Style& style) {
             fmt::format("host speaks {}", host));
       r.row("description",
             s.description.empty() ? "(none given)" : s.description);
+      if (s.threads) r.row("threads", describe(*s.threads));
       r.row("status", "loaded and initialised", "", Tone::kGood);
     } else {
       r.row("API version", "not negotiated",
@@ -331,6 +335,14 @@ boost::json::value render_json(const InfoState& s) {
     b["host_api_version"] = host_api_version().str();
     b["description"] = s.api_version ? json_string_or_null(s.description)
                                      : boost::json::value(nullptr);
+    if (s.threads) {
+      boost::json::object t;
+      t["value"] = s.threads->value;  // 0: the backend's default
+      t["source"] = json_source(s.threads->source);
+      b["threads"] = std::move(t);
+    } else {
+      b["threads"] = nullptr;
+    }
     if (s.report) {
       b["is_library"] = s.report->is_library;
       b["format_error"] = json_string_or_null(s.report->format_error);

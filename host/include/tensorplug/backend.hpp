@@ -54,6 +54,11 @@ struct TENSORPLUG_API LoadOptions {
   /// run async-signal-safe code, and dlopen is not. The CLI's `check` and
   /// `use` set it. See docs/plugin-abi.md, "Crashes in the system loader".
   bool trial_load_in_child = false;
+  /// How many threads the backend may use (its pool and the pools beneath
+  /// it together), from 1 to kMaxThreads; 0 (the default): the environment
+  /// variable TENSORPLUG_NUM_THREADS when set, else the backend's default,
+  /// one thread per available core. See tensorplug/threads.hpp.
+  unsigned num_threads = 0;
 };
 
 /// An API version, major.minor.
@@ -134,6 +139,9 @@ class TENSORPLUG_API Backend {
   const std::string& description() const;
   /// The settings its context carries.
   const Settings& settings() const;
+  /// The thread count its context carries (0: the backend's default), with
+  /// its source (LoadOptions::num_threads, TENSORPLUG_NUM_THREADS, default).
+  const Setting<unsigned>& threads() const;
   /// What validation found (entries present, optional entries provided).
   const LibraryReport& report() const;
   /// Whether an entry (Keras name) is exported.

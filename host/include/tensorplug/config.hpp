@@ -21,7 +21,8 @@ namespace tensorplug {
 
 /// Where an effective setting (or the configuration directory) came from.
 struct TENSORPLUG_API Source {
-  /// kApplication and kFallback only occur in Config::dir_source.
+  /// kFallback only occurs in Config::dir_source; kApplication there and in
+  /// the thread setting (tensorplug/threads.hpp).
   enum class Kind {
     kDefault,
     kFile,
@@ -32,7 +33,8 @@ struct TENSORPLUG_API Source {
   };
   Kind kind = Kind::kDefault;
   /// The file path (kFile), the variable name (kEnvironment), the reason
-  /// (kFallback), "ConfigOptions::config_dir" (kApplication), or empty.
+  /// (kFallback), "ConfigOptions::config_dir" or "LoadOptions::num_threads"
+  /// (kApplication), or empty.
   std::string detail;
 
   /// "default", "file /home/u/.keras/keras.json", "environment KERAS_BACKEND",

@@ -28,6 +28,7 @@ const std::string& Backend::description() const {
   return instance_->description;
 }
 const Settings& Backend::settings() const { return instance_->settings; }
+const Setting<unsigned>& Backend::threads() const { return instance_->threads; }
 const LibraryReport& Backend::report() const {
   return instance_->library().report();
 }

@@ -5,6 +5,7 @@
 #include "log_internal.hpp"
 #include "tensorplug/backend.hpp"
 #include "tensorplug/errors.hpp"
+#include "tensorplug/threads.hpp"
 
 namespace tensorplug {
 namespace {
@@ -26,7 +27,9 @@ Backend load_named(std::string_view name, const std::string& name_source,
 
 Backend load_backend_at(const Resolution& resolution, const Settings& settings,
                         const LoadOptions& options) {
-  Backend backend(detail::Instance::create(resolution, settings,
+  const Setting<unsigned> threads =
+      thread_setting(options.num_threads, options.config.use_environment);
+  Backend backend(detail::Instance::create(resolution, settings, threads,
                                            options.trial_load_in_child));
   if (options.announce) {
     detail::log().info("Using {} backend.", backend.name());

@@ -60,11 +60,13 @@ tp_error make_error() {
 
 std::shared_ptr<Instance> Instance::create(const Resolution& resolution,
                                            const Settings& settings,
+                                           const Setting<unsigned>& threads,
                                            bool trial_in_child) {
   std::shared_ptr<Instance> self(new Instance());
   self->name = resolution.name;
   self->origin = resolution.origin;
   self->settings = settings;
+  self->threads = threads;
   self->library_ =
       LoadedLibrary::open(resolution.library, resolution.name, trial_in_child);
   const EntryTable& e = self->entries();
@@ -125,6 +127,7 @@ std::shared_ptr<Instance> Instance::create(const Resolution& resolution,
   ctx.log = &log_from_plugin;
   ctx.log_user_data = self.get();
   ctx.backend_state = nullptr;
+  ctx.num_threads = threads.value;
 
   if (e.context_init) {
     tp_error init_error = make_error();

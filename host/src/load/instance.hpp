@@ -19,9 +19,11 @@ class Instance {
   /// Validates, loads, negotiates the version and initialises. Throws
   /// InvalidBackendError, LoadError or IncompatibleVersionError; on any
   /// failure nothing stays loaded.
+  /// `threads`: the thread setting (tp_context.num_threads);
   /// `trial_in_child`: LoadOptions::trial_load_in_child.
   static std::shared_ptr<Instance> create(const Resolution& resolution,
                                           const Settings& settings,
+                                          const Setting<unsigned>& threads,
                                           bool trial_in_child = false);
   ~Instance();
   Instance(const Instance&) = delete;
@@ -43,6 +45,7 @@ class Instance {
   ApiVersion version;
   std::string description;
   Settings settings;
+  Setting<unsigned> threads{0, {}};
 
  private:
   Instance() = default;

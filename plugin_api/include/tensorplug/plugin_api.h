@@ -90,7 +90,7 @@ extern "C" {
  * is still being proven and the minor version must match exactly too
  * (rule TP_ABI_3).
  */
-#define TP_API_VERSION_MINOR 3
+#define TP_API_VERSION_MINOR 4
 
 /** The prefix every exported entry carries. */
 #define TP_ENTRY_PREFIX "tp_"
@@ -235,8 +235,19 @@ typedef struct tp_context {
    * `tp_context_shutdown`. NULL before init.
    */
   void* backend_state;
+  /**
+   * \since 0.4. How many threads the backend may use for this context's
+   * work: its own pool and the pools of the libraries beneath it (BLAS,
+   * OpenMP) together, never more. 0: the backend's default, one thread per
+   * available core. Set by the host from the application
+   * (`LoadOptions::num_threads`) or `TENSORPLUG_NUM_THREADS`, at most 1024.
+   * Read it only when `struct_size` covers it (rule TP_ABI_6).
+   */
+  uint32_t num_threads;
 } tp_context;
-#define TP_CONTEXT_STRUCT_SIZE TP_STRUCT_SIZE(tp_context, backend_state)
+/** The size of tp_context in plugin API 0.3 (before `num_threads`). */
+#define TP_CONTEXT_STRUCT_SIZE_0_3 TP_STRUCT_SIZE(tp_context, backend_state)
+#define TP_CONTEXT_STRUCT_SIZE TP_STRUCT_SIZE(tp_context, num_threads)
 
 /* ------------------------------------------------------------------------ */
 /* Tensors and callables                                                     */

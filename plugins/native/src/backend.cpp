@@ -4,6 +4,7 @@
 // toolkit's default. This file says who it is and applies the thread
 // setting when a context starts.
 #include <tensorplug/toolkit/backend.hpp>
+#include <tensorplug/toolkit/threads.hpp>
 
 #include <string>
 
@@ -22,15 +23,17 @@ constexpr DLDataType kDtypes[] = {{kDLFloat, 16, 1}, {kDLFloat, 32, 1},
                                   {kDLInt, 64, 1},   {TP_DL_BOOL, 8, 1}};
 
 void on_context_init(const tp_context& context) {
-  std::string error;
-  const int threads = tpnative::requested_threads(error);
-  if (threads == 0) throw tp::Error(TP_ERROR_INVALID_ARGUMENT, error);
+  const int threads = tptk::thread_count(context);
   tpnative::configure_blas_threads();
   tpnative::ThreadPool::instance().resize(threads);
   if (context.log != nullptr) {
     const std::string msg = "native: " + std::to_string(threads) +
                             " thread(s); BLAS: " + tpnative::blas_description();
     context.log(context.log_user_data, TP_LOG_DEBUG, msg.c_str());
+    const std::string warning = tpnative::blas_warning();
+    if (!warning.empty()) {
+      context.log(context.log_user_data, TP_LOG_WARN, warning.c_str());
+    }
   }
 }
 

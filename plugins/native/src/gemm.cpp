@@ -29,14 +29,37 @@ void blas(bool ta, bool tb, std::int64_t m, std::int64_t n, std::int64_t k,
               static_cast<blasint>(ldc));
 }
 
-/** Below this many multiply-adds a GEMM runs on one thread. */
-constexpr std::int64_t kParallelWork = 1 << 17;
+/**
+ * Below this many multiply-adds (~150 us on one core) a GEMM runs on one
+ * thread: splitting smaller ones made an MLP step (64x784x256 GEMMs) slower
+ * on 2 threads than on 1 (bench/RESULTS.md).
+ */
+constexpr std::int64_t kParallelWork = 1 << 24;
 
 }  // namespace
 
 void configure_blas_threads() { openblas_set_num_threads(1); }
 
 const char* blas_description() { return openblas_get_config(); }
+
+std::string blas_warning() {
+  const std::string core = openblas_get_corename();
+  const bool generic = core == "Prescott" || core == "Core2" ||
+                       core == "Penryn" || core == "Dunnington" ||
+                       core == "Nehalem" || core == "Atom" ||
+                       core == "Katmai" || core == "Coppermine" ||
+                       core == "Northwood" || core == "Banias";
+  if (!generic) return {};
+  const char* better = __builtin_cpu_supports("avx512f") ? "SkylakeX"
+                       : __builtin_cpu_supports("avx2")  ? "Haswell"
+                                                         : nullptr;
+  if (better == nullptr) return {};
+  return "native: OpenBLAS chose its generic '" + core +
+         "' kernels (it does not know this CPU model), so GEMM and "
+         "convolutions run several times slower than this CPU allows; set "
+         "OPENBLAS_CORETYPE=" +
+         better + " in the environment before the program starts";
+}
 
 template <class T>
 void gemm(bool ta, bool tb, std::int64_t m, std::int64_t n, std::int64_t k,

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 namespace tpnative {
 
@@ -16,5 +17,14 @@ void configure_blas_threads();
 
 /** The BLAS in use, for the backend's description ("OpenBLAS 0.3.21 ..."). */
 const char* blas_description();
+
+/**
+ * Empty, or why GEMM will be slow here: a DYNAMIC_ARCH OpenBLAS that does
+ * not know the CPU's model falls back to generic SSE kernels (`Prescott`,
+ * several times slower) on a CPU with AVX2 or AVX-512. It chooses when it is
+ * loaded, before any of our code runs, so the backend can only say so and
+ * name the fix (OPENBLAS_CORETYPE); see bench/README.md.
+ */
+std::string blas_warning();
 
 }  // namespace tpnative

@@ -1,45 +1,13 @@
 #include "threads.hpp"
 
-#include <sched.h>
-
-#include <charconv>
-#include <cstdlib>
-#include <cstring>
-
 namespace tpnative {
 namespace {
 
 thread_local bool tls_in_pool = false;
 
-int available_cores() {
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  if (sched_getaffinity(0, sizeof(set), &set) == 0) {
-    const int n = CPU_COUNT(&set);
-    if (n > 0) return n;
-  }
-  const unsigned hw = std::thread::hardware_concurrency();
-  return hw > 0 ? static_cast<int>(hw) : 1;
-}
-
 }  // namespace
 
 bool in_pool_thread() noexcept { return tls_in_pool; }
-
-int requested_threads(std::string& error) {
-  const char* v = std::getenv("TENSORPLUG_NUM_THREADS");
-  if (v == nullptr || *v == '\0') return available_cores();
-  int n = 0;
-  const char* end = v + std::strlen(v);
-  auto [p, ec] = std::from_chars(v, end, n);
-  if (ec != std::errc() || p != end || n < 1 || n > 1024) {
-    error = std::string("TENSORPLUG_NUM_THREADS is '") + v +
-            "'; expected a whole number from 1 to 1024 (unset: one thread "
-            "per available core)";
-    return 0;
-  }
-  return n;
-}
 
 ThreadPool& ThreadPool::instance() {
   static ThreadPool pool;
@@ -106,13 +74,19 @@ void ThreadPool::parallel_for(std::int64_t n, std::int64_t grain, RangeFn f) {
   if (n <= 0) return;
   if (grain < 1) grain = 1;
   std::int64_t chunks = n / grain;
-  if (chunks > size_) chunks = size_;
   if (chunks <= 1 || tls_in_pool) {
     f(0, n);
     return;
   }
   std::unique_lock<std::mutex> lock(busy_, std::try_to_lock);
   if (!lock.owns_lock()) {
+    f(0, n);
+    return;
+  }
+  // size_ changes only under busy_ (resize).
+  if (chunks > size_) chunks = size_;
+  if (chunks <= 1) {
+    lock.unlock();
     f(0, n);
     return;
   }

@@ -1,9 +1,11 @@
 // The native backend's threads: one setting and one pool for everything it
 // runs in parallel, its own loops and the BLAS calls alike.
 //
-// The setting: TENSORPLUG_NUM_THREADS (a whole number >= 1), else the
-// number of cores this process may run on (sched_getaffinity). The pool has
-// that many threads including the caller's. BLAS (OpenBLAS) is told to use
+// The setting: the context's num_threads (tptk::thread_count: the
+// application's LoadOptions::num_threads or TENSORPLUG_NUM_THREADS, read by
+// the host), else the cores this process may run on. The pool has that many
+// threads including the caller's; it is the process's, so it follows the
+// setting of the context initialised last. BLAS (OpenBLAS) is told to use
 // one thread: the pool splits a large GEMM into blocks and runs one
 // single-threaded BLAS call per pool thread, so there is never a second pool
 // spinning beside ours (OpenBLAS's and OpenMP's idle threads busy-wait, which
@@ -18,12 +20,6 @@
 #include <vector>
 
 namespace tpnative {
-
-/**
- * The thread count the setting asks for, or an error message in `error`
- * (then 0) when TENSORPLUG_NUM_THREADS is set but not a number >= 1.
- */
-int requested_threads(std::string& error);
 
 /** A borrowed callable `void(std::int64_t begin, std::int64_t end)`. */
 class RangeFn {
@@ -52,7 +48,7 @@ class ThreadPool {
 
   /** Sets the number of threads (>= 1), the caller's included. */
   void resize(int threads);
-  int size() const noexcept { return size_; }
+  int size() const noexcept { return size_.load(std::memory_order_relaxed); }
 
   /**
    * Runs f(begin, end) over [0, n) split into at most size() contiguous
@@ -69,7 +65,7 @@ class ThreadPool {
   void stop_workers();
 
   std::mutex busy_;
-  int size_ = 1;
+  std::atomic<int> size_{1};
   std::vector<std::thread> workers_;
   // 32-bit: atomic wait/notify on it is a plain futex (libstdc++ 12 can
   // miss a notify_all on 64-bit atomics, which go through a proxy).

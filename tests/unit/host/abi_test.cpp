@@ -35,12 +35,13 @@ TEST_CASE("The C11 and C++ views of every ABI struct have the same size",
 }
 
 #if UINTPTR_MAX == 0xffffffffffffffffu
-// Frozen for API 0.3 on LP64: a change here is an ABI change that needs a
+// Frozen for API 0.4 on LP64: a change here is an ABI change that needs a
 // version bump and a CHANGELOG line (fields are only ever appended).
 static_assert(TP_ERROR_STRUCT_SIZE == 32);
 static_assert(TP_VERSION_STRUCT_SIZE == 16);
 static_assert(TP_NEGOTIATE_ARGS_STRUCT_SIZE == 48);
-static_assert(TP_CONTEXT_STRUCT_SIZE == 72);
+static_assert(TP_CONTEXT_STRUCT_SIZE_0_3 == 72);
+static_assert(TP_CONTEXT_STRUCT_SIZE == 76);
 static_assert(TP_ATTR_STRUCT_SIZE == 80);
 static_assert(TP_OP_ARGS_STRUCT_SIZE == 56);
 static_assert(TP_TENSOR_DESC_STRUCT_SIZE == 40);
@@ -61,6 +62,7 @@ TEST_CASE("Field offsets of the context are frozen for this version", "[abi]") {
   CHECK(offsetof(tp_context, log) == 48);
   CHECK(offsetof(tp_context, log_user_data) == 56);
   CHECK(offsetof(tp_context, backend_state) == 64);
+  CHECK(offsetof(tp_context, num_threads) == 72);
 #endif
   CHECK(TP_API_VERSION_MAJOR == 0);
   CHECK(TP_API_VERSION_MINOR >= 1);
