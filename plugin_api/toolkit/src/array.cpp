@@ -4,6 +4,7 @@
 #include <cstring>
 #include <utility>
 
+#include "buffer_pool.hpp"
 #include "dtype.hpp"
 #include "text.hpp"
 
@@ -39,15 +40,14 @@ void Array::allocate(bool zero) {
   nbytes_ = size_ * elem;
   if (nbytes_ == 0) return;
   // 64-byte alignment: whole cache lines and AVX-512 vectors for kernels.
-  constexpr std::size_t kAlign = 64;
-  const std::size_t rounded = (nbytes_ + kAlign - 1) / kAlign * kAlign;
-  void* p = std::aligned_alloc(kAlign, rounded);
-  if (p == nullptr) {
+  // Inside a call the buffer comes from the callable's memory plan.
+  BufferPool* pool = BufferPool::current();
+  storage_ = pool != nullptr ? pool->take(nbytes_) : allocate_buffer(nbytes_);
+  if (!storage_) {
     fail(TP_ERROR_OUT_OF_MEMORY, "array: cannot allocate ", nbytes_,
          " bytes for shape ", format_shape(shape_));
   }
-  storage_ = std::shared_ptr<std::byte[]>(static_cast<std::byte*>(p),
-                                          [](std::byte* b) { std::free(b); });
+  pooled_ = pool != nullptr;
   data_ = storage_.get();
   if (zero) std::memset(data_, 0, nbytes_);
 }
@@ -65,6 +65,7 @@ Array Array::share() const {
   a.size_ = size_;
   a.nbytes_ = nbytes_;
   a.storage_ = storage_;
+  a.pooled_ = pooled_;
   a.data_ = data_;
   return a;
 }

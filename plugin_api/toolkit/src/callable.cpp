@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "buffer_pool.hpp"
 #include "text.hpp"
 
 namespace tptk {
@@ -18,6 +19,8 @@ struct Scratch {
   Evaluation ev;
   std::vector<tp::ManagedTensorPtr> outputs;
   std::vector<Array> new_values;
+  /** The memory plan: buffers kept from call to call. */
+  BufferPool pool;
 };
 
 /** The private data of a callable. */
@@ -135,8 +138,11 @@ void run_call(const Plan& plan, const tp_call_args& args, Scratch& sc) {
       sc.ev.owned.clear();
       sc.outputs.clear();
       sc.new_values.clear();
+      sc.pool.end_call();
     }
   } clear{sc};
+  // Every Array of the call takes its buffer from the plan's pool.
+  PoolScope scope(&sc.pool);
   const std::string& entry = plan.label;
   take_inputs(plan, args, sc.inputs);
   Evaluation& ev = sc.ev;
@@ -169,7 +175,7 @@ void run_call(const Plan& plan, const tp_call_args& args, Scratch& sc) {
     // an output listed twice is copied, since the caller may write into
     // its tensor.
     const Array& v = *ev.slots[slot];
-    const bool sole = &v == &ev.owned[slot] && v.storage().use_count() == 1;
+    const bool sole = &v == &ev.owned[slot] && v.sole_owner();
     outputs.push_back(sole ? share_array(v) : export_array(v));
   }
   for (std::size_t i = 0; i < plan.updates.size(); ++i) {

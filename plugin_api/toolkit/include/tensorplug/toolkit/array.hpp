@@ -54,6 +54,14 @@ class Array {
   const std::shared_ptr<std::byte[]>& storage() const noexcept {
     return storage_;
   }
+  /**
+   * True when this Array is the only holder of its buffer besides the
+   * memory plan (buffer_pool.hpp) it came from: then the buffer may be
+   * handed on without a copy.
+   */
+  bool sole_owner() const noexcept {
+    return storage_ && storage_.use_count() == (pooled_ ? 2 : 1);
+  }
 
   std::byte* bytes() noexcept { return data_; }
   const std::byte* bytes() const noexcept { return data_; }
@@ -74,6 +82,8 @@ class Array {
   std::size_t size_ = 0;
   std::size_t nbytes_ = 0;
   std::shared_ptr<std::byte[]> storage_;
+  /** The buffer came from a BufferPool, which holds it too. */
+  bool pooled_ = false;
   std::byte* data_ = nullptr;
 };
 
