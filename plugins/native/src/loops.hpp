@@ -31,8 +31,13 @@ void relu_grad_loop(const double* x, const double* g, double* out,
 void accumulate_loop(const float* x, float* out, std::int64_t n);
 void accumulate_loop(const double* x, double* out, std::int64_t n);
 
-/** Elements per block of a parallel elementwise loop. */
-inline constexpr std::int64_t kElementwiseGrain = 1 << 15;
+/**
+ * Elements per block of a parallel elementwise loop; a loop is split only
+ * from two blocks on. Measured (bench/RESULTS.md): handing a block to a
+ * worker costs tens of microseconds when the other core is idle or busy with
+ * another process, so a split only pays for ~100 us of work or more.
+ */
+inline constexpr std::int64_t kElementwiseGrain = 1 << 17;
 
 /** Runs f(begin, end) over [0, n) on the pool in blocks (inline if small). */
 template <class F>

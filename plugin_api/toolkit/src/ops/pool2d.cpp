@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "ops/nn_common.hpp"
+#include "ops/pool.hpp"
 #include "ops/window.hpp"
 #include "text.hpp"
 
@@ -22,10 +23,7 @@ constexpr AttrSpec kPoolAttrs[] = {
     {"pool_mode", kAttrString},
 };
 
-struct PoolAttrs {
-  WindowAttrs w;
-  bool max = true;
-};
+}  // namespace
 
 PoolAttrs pool_attrs(const OpDef& op, const Attrs& attrs) {
   PoolAttrs p;
@@ -46,6 +44,8 @@ PoolAttrs pool_attrs(const OpDef& op, const Attrs& attrs) {
   p.max = mode == "max";
   return p;
 }
+
+namespace {
 
 Shape pool_shape(const OpDef& op, const PoolAttrs& p, const Shape& x) {
   if (x.size() != 4) {
