@@ -19,8 +19,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const fs::path kData =
-    fs::path(__FILE__).parent_path() / "../../../examples/data/digits.csv";
+// Handed over by CMake (not derived from __FILE__, which a compiler cache
+// may make relative).
+const fs::path kData = TENSORPLUG_DIGITS_CSV;
 
 std::string parse_error(const std::string& text) {
   std::istringstream in(text);
