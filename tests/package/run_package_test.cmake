@@ -52,6 +52,14 @@ execute_process(COMMAND ${CMAKE_COMMAND} --build ${example_build}
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "building examples/conformance_plugin failed: ${rc}")
 endif()
+# MODULE example.toolkit, with no OUTPUT_DIRECTORY: the project's build
+# directory, laid out as the module path.
+if(NOT EXISTS ${example_build}/example/toolkit.so)
+  file(GLOB_RECURSE built RELATIVE ${example_build} ${example_build}/*.so)
+  message(FATAL_ERROR "tensorplug_add_backend(example_toolkit_backend MODULE "
+    "example.toolkit) did not produce ${example_build}/example/toolkit.so; "
+    "the libraries built are: ${built}")
+endif()
 # The test must run the runner of the install tree, not the build tree's.
 file(READ ${example_build}/CTestTestfile.cmake ctest_file)
 string(FIND "${ctest_file}" "${prefix}/bin/tensorplug-conformance" at)
