@@ -45,3 +45,15 @@ foreach(backend IN LISTS TENSORPLUG_BUILTIN_BACKENDS)
   install(TARGETS ${backend}
     LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}/${TENSORPLUG_BACKEND_SUBDIR})
 endforeach()
+
+# What a plugin author needs besides the headers and the CMake package, so
+# that an installed tensorplug needs nothing from the source tree: the
+# documentation (share/doc/tensorplug/: README.md, docs/) and the example
+# plugin project, a raw-C-ABI backend and a toolkit backend with the
+# conformance kit in its ctest (share/tensorplug/examples/conformance_plugin/,
+# built as it is by tests/package/).
+install(FILES README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
+install(DIRECTORY docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/docs
+  FILES_MATCHING PATTERN "*.md")
+install(DIRECTORY examples/conformance_plugin
+  DESTINATION ${CMAKE_INSTALL_DATADIR}/tensorplug/examples)

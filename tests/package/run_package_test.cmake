@@ -1,8 +1,9 @@
 # ctest driver: install the build tree into a fresh prefix, move it, build
 # the consumer project against it and run it, then build the example plugin
-# project examples/conformance_plugin against it and run its ctest (the
-# installed conformance kit on that plugin). Inputs: BUILD_DIR, SOURCE_DIR,
-# WORK_DIR, FIXTURE_SOURCE.
+# project as installed (share/tensorplug/examples/conformance_plugin, a copy
+# of examples/conformance_plugin) against it and run its ctest (the installed
+# conformance kit on its plugins). Inputs: BUILD_DIR, SOURCE_DIR, WORK_DIR,
+# FIXTURE_SOURCE.
 file(REMOVE_RECURSE ${WORK_DIR})
 set(prefix ${WORK_DIR}/prefix)
 execute_process(COMMAND ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${prefix}
@@ -36,16 +37,33 @@ if(at EQUAL -1)
   message(FATAL_ERROR "the builtin backend was not found in the moved install tree")
 endif()
 
-# The out-of-tree example plugin project (examples/conformance_plugin/):
-# built against the moved install tree, its ctest runs the installed
-# conformance kit (tensorplug_add_conformance_test) on its plugin.
+# What an author reads and starts from is installed: the docs and the
+# example project.
+foreach(file share/doc/tensorplug/README.md share/doc/tensorplug/docs/cmake.md
+    share/doc/tensorplug/docs/plugin-abi.md
+    share/doc/tensorplug/docs/conformance.md
+    share/doc/tensorplug/docs/toolkit.md
+    share/tensorplug/examples/conformance_plugin/CMakeLists.txt
+    share/tensorplug/examples/conformance_plugin/README.md
+    share/tensorplug/examples/conformance_plugin/toolkit_src/backend.cpp)
+  if(NOT EXISTS ${prefix}/${file})
+    message(FATAL_ERROR "the install tree ${prefix} has no ${file}")
+  endif()
+endforeach()
+
+# The out-of-tree example plugin project, as installed (a copy of
+# examples/conformance_plugin/): built from the moved install tree alone, its
+# ctest runs the installed conformance kit (tensorplug_add_conformance_test)
+# on its plugins.
 set(example_build ${WORK_DIR}/conformance_plugin)
 execute_process(COMMAND ${CMAKE_COMMAND}
-  -S ${SOURCE_DIR}/examples/conformance_plugin -B ${example_build} -G Ninja
+  -S ${prefix}/share/tensorplug/examples/conformance_plugin
+  -B ${example_build} -G Ninja
   -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_BUILD_TYPE=Release
   RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
-  message(FATAL_ERROR "configuring examples/conformance_plugin failed: ${rc}")
+  message(FATAL_ERROR "configuring the installed example "
+    "${prefix}/share/tensorplug/examples/conformance_plugin failed: ${rc}")
 endif()
 execute_process(COMMAND ${CMAKE_COMMAND} --build ${example_build}
   RESULT_VARIABLE rc)
