@@ -22,6 +22,10 @@
 #                       by default: the author's flags are the author's
 #   SOURCES             the plugin's sources (required)
 set(TENSORPLUG_EXPORTS_MAP ${CMAKE_CURRENT_LIST_DIR}/tensorplug_exports.map)
+# The function's keywords (tests/cmake/ checks each is in docs/cmake.md).
+set(_TENSORPLUG_BACKEND_OPTIONS TOOLKIT WARNINGS_AS_ERRORS)
+set(_TENSORPLUG_BACKEND_ONE_VALUE MODULE OUTPUT_NAME OUTPUT_DIRECTORY)
+set(_TENSORPLUG_BACKEND_MULTI_VALUE SOURCES)
 
 # Checks the arguments of tensorplug_add_backend(<target> ...) and sets, in
 # the caller, `_tp_name` (the file name without suffix) and `_tp_dir` (the
@@ -29,8 +33,8 @@ set(TENSORPLUG_EXPORTS_MAP ${CMAKE_CURRENT_LIST_DIR}/tensorplug_exports.map)
 # so that the checks run in CMake's script mode too (tests/cmake/).
 function(_tensorplug_backend_layout target)
   set(where "tensorplug_add_backend(${target})")
-  cmake_parse_arguments(PARSE_ARGV 1 ARG "TOOLKIT;WARNINGS_AS_ERRORS"
-    "MODULE;OUTPUT_NAME;OUTPUT_DIRECTORY" "SOURCES")
+  cmake_parse_arguments(PARSE_ARGV 1 ARG "${_TENSORPLUG_BACKEND_OPTIONS}"
+    "${_TENSORPLUG_BACKEND_ONE_VALUE}" "${_TENSORPLUG_BACKEND_MULTI_VALUE}")
   if(ARG_UNPARSED_ARGUMENTS)
     list(JOIN ARG_UNPARSED_ARGUMENTS "`, `" unknown)
     message(FATAL_ERROR "${where}: unknown arguments `${unknown}`; the "
@@ -81,8 +85,8 @@ endfunction()
 
 function(tensorplug_add_backend target)
   _tensorplug_backend_layout(${target} ${ARGN})
-  cmake_parse_arguments(PARSE_ARGV 1 ARG "TOOLKIT;WARNINGS_AS_ERRORS"
-    "MODULE;OUTPUT_NAME;OUTPUT_DIRECTORY" "SOURCES")
+  cmake_parse_arguments(PARSE_ARGV 1 ARG "${_TENSORPLUG_BACKEND_OPTIONS}"
+    "${_TENSORPLUG_BACKEND_ONE_VALUE}" "${_TENSORPLUG_BACKEND_MULTI_VALUE}")
   add_library(${target} MODULE ${ARG_SOURCES})
   target_link_libraries(${target} PRIVATE tensorplug::plugin_api)
   if(ARG_TOOLKIT)
