@@ -38,18 +38,53 @@ if(at EQUAL -1)
 endif()
 
 # What an author reads and starts from is installed: the docs and the
-# example project.
-foreach(file share/doc/tensorplug/README.md share/doc/tensorplug/docs/cmake.md
-    share/doc/tensorplug/docs/plugin-abi.md
-    share/doc/tensorplug/docs/conformance.md
-    share/doc/tensorplug/docs/toolkit.md
-    share/tensorplug/examples/conformance_plugin/CMakeLists.txt
-    share/tensorplug/examples/conformance_plugin/README.md
-    share/tensorplug/examples/conformance_plugin/toolkit_src/backend.cpp)
-  if(NOT EXISTS ${prefix}/${file})
+# example project, and every relative link in the installed docs resolves
+# there (share/doc/tensorplug/ mirrors the source layout).
+set(doc ${prefix}/share/doc/tensorplug)
+foreach(file ${doc}/README.md ${doc}/docs/cmake.md ${doc}/docs/plugin-abi.md
+    ${doc}/docs/conformance.md ${doc}/docs/toolkit.md
+    ${doc}/examples/conformance_plugin/toolkit_src/backend.cpp
+    ${doc}/plugin_api/include/tensorplug/plugin_api.h
+    ${prefix}/share/tensorplug/examples/conformance_plugin/CMakeLists.txt)
+  if(NOT EXISTS ${file})
     message(FATAL_ERROR "the install tree ${prefix} has no ${file}")
   endif()
 endforeach()
+cmake_policy(SET CMP0009 NEW)  # do not follow the links to the headers
+file(GLOB_RECURSE docs ${doc}/*.md)
+set(broken "")
+set(checked 0)
+foreach(file IN LISTS docs)
+  file(READ ${file} text)
+  get_filename_component(dir ${file} DIRECTORY)
+  # Square brackets and semicolons mean something in CMake lists: away with
+  # them before the links become a list.
+  string(REPLACE "[" "<" text "${text}")
+  string(REPLACE "]" ">" text "${text}")
+  string(REPLACE ";" "," text "${text}")
+  string(REGEX MATCHALL ">\\([^)# ]+[)#]" links "${text}")
+  foreach(link IN LISTS links)
+    string(REGEX REPLACE "^>\\(([^)# ]+)[)#]$" "\\1" target "${link}")
+    if(target MATCHES "^[a-z]+:")
+      continue()  # https:, mailto:
+    endif()
+    math(EXPR checked "${checked} + 1")
+    if(NOT EXISTS ${dir}/${target})
+      file(RELATIVE_PATH where ${prefix} ${file})
+      list(APPEND broken "${where}: ${target}")
+    endif()
+  endforeach()
+endforeach()
+if(broken)
+  list(JOIN broken "\n  " broken)
+  message(FATAL_ERROR "links in the installed docs that lead nowhere:\n  "
+    "${broken}")
+endif()
+if(checked LESS 10)
+  message(FATAL_ERROR "only ${checked} relative links found in ${doc}: "
+    "the link check is not reading the docs")
+endif()
+message(STATUS "${checked} relative links in the installed docs resolve")
 
 # The out-of-tree example plugin project, as installed (a copy of
 # examples/conformance_plugin/): built from the moved install tree alone, its
