@@ -45,3 +45,42 @@ foreach(backend IN LISTS TENSORPLUG_BUILTIN_BACKENDS)
   install(TARGETS ${backend}
     LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}/${TENSORPLUG_BACKEND_SUBDIR})
 endforeach()
+
+# What a plugin author needs besides the headers and the CMake package, so
+# that an installed tensorplug needs nothing from the source tree: the
+# documentation, in share/doc/tensorplug/ laid out as in the source tree so
+# that every relative link of it resolves (README.md, docs/, the READMEs it
+# links to, the example plugin project in examples/conformance_plugin/ - a
+# raw-C-ABI backend and a toolkit backend with the conformance kit in its
+# ctest - and plugin_api/include, host/include: links to the installed
+# headers), and share/tensorplug/examples, a link to its examples/.
+# tests/package/ builds the installed example and checks every link.
+set(TENSORPLUG_DOC_FILES README.md plugins/native/README.md
+  plugins/tensorflow/README.md bench/README.md bench/RESULTS.md
+  plugin_api/CHANGELOG.md examples/data/README.md)
+foreach(file IN LISTS TENSORPLUG_DOC_FILES)
+  get_filename_component(dir ${file} DIRECTORY)
+  install(FILES ${file} DESTINATION ${CMAKE_INSTALL_DOCDIR}/${dir})
+endforeach()
+install(DIRECTORY docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/docs
+  FILES_MATCHING PATTERN "*.md")
+install(DIRECTORY examples/conformance_plugin
+  DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples)
+# Relative symbolic links, made at install time (so that they hold in a
+# moved tree and under DESTDIR): <link> -> <target>, both under the prefix.
+function(tensorplug_install_link link target)
+  install(CODE "
+    set(root \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}\")
+    get_filename_component(dir \"\${root}/${link}\" DIRECTORY)
+    file(RELATIVE_PATH to \"\${dir}\" \"\${root}/${target}\")
+    file(MAKE_DIRECTORY \"\${dir}\")
+    file(REMOVE \"\${root}/${link}\")
+    message(STATUS \"Installing: \${root}/${link} -> \${to}\")
+    file(CREATE_LINK \"\${to}\" \"\${root}/${link}\" SYMBOLIC)")
+endfunction()
+tensorplug_install_link(${CMAKE_INSTALL_DATADIR}/tensorplug/examples
+  ${CMAKE_INSTALL_DOCDIR}/examples)
+tensorplug_install_link(${CMAKE_INSTALL_DOCDIR}/plugin_api/include
+  ${CMAKE_INSTALL_INCLUDEDIR})
+tensorplug_install_link(${CMAKE_INSTALL_DOCDIR}/host/include
+  ${CMAKE_INSTALL_INCLUDEDIR})

@@ -277,7 +277,7 @@ std::string render_human(const InfoState& s, const Style& style) {
   r.section("Search roots (dotted module paths, in order)");
   for (const auto& root : s.roots) {
     if (root.path.empty()) {
-      r.row(root.origin, "not set", "", Tone::kDim);
+      r.row(root.origin, root.empty_reason, "", Tone::kDim);
     } else {
       r.row(root.origin, root.path.string());
     }

@@ -132,7 +132,7 @@ std::string render_human(const ListState& s, const Style& style) {
   r.row("builtin", s.builtin_dir.empty() ? "unknown" : s.builtin_dir.string());
   for (const auto& root : s.roots) {
     if (root.path.empty()) {
-      r.row(root.origin, "not set", "", Tone::kDim);
+      r.row(root.origin, root.empty_reason, "", Tone::kDim);
     } else {
       r.row(root.origin, root.path.string());
     }

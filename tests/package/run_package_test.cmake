@@ -1,8 +1,9 @@
 # ctest driver: install the build tree into a fresh prefix, move it, build
 # the consumer project against it and run it, then build the example plugin
-# project examples/conformance_plugin against it and run its ctest (the
-# installed conformance kit on that plugin). Inputs: BUILD_DIR, SOURCE_DIR,
-# WORK_DIR, FIXTURE_SOURCE.
+# project as installed (share/tensorplug/examples/conformance_plugin, a copy
+# of examples/conformance_plugin) against it and run its ctest (the installed
+# conformance kit on its plugins). Inputs: BUILD_DIR, SOURCE_DIR, WORK_DIR,
+# FIXTURE_SOURCE.
 file(REMOVE_RECURSE ${WORK_DIR})
 set(prefix ${WORK_DIR}/prefix)
 execute_process(COMMAND ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${prefix}
@@ -36,21 +37,81 @@ if(at EQUAL -1)
   message(FATAL_ERROR "the builtin backend was not found in the moved install tree")
 endif()
 
-# The out-of-tree example plugin project (examples/conformance_plugin/):
-# built against the moved install tree, its ctest runs the installed
-# conformance kit (tensorplug_add_conformance_test) on its plugin.
+# What an author reads and starts from is installed: the docs and the
+# example project, and every relative link in the installed docs resolves
+# there (share/doc/tensorplug/ mirrors the source layout).
+set(doc ${prefix}/share/doc/tensorplug)
+foreach(file ${doc}/README.md ${doc}/docs/cmake.md ${doc}/docs/plugin-abi.md
+    ${doc}/docs/conformance.md ${doc}/docs/toolkit.md
+    ${doc}/examples/conformance_plugin/toolkit_src/backend.cpp
+    ${doc}/plugin_api/include/tensorplug/plugin_api.h
+    ${prefix}/share/tensorplug/examples/conformance_plugin/CMakeLists.txt)
+  if(NOT EXISTS ${file})
+    message(FATAL_ERROR "the install tree ${prefix} has no ${file}")
+  endif()
+endforeach()
+cmake_policy(SET CMP0009 NEW)  # do not follow the links to the headers
+file(GLOB_RECURSE docs ${doc}/*.md)
+set(broken "")
+set(checked 0)
+foreach(file IN LISTS docs)
+  file(READ ${file} text)
+  get_filename_component(dir ${file} DIRECTORY)
+  # Square brackets and semicolons mean something in CMake lists: away with
+  # them before the links become a list.
+  string(REPLACE "[" "<" text "${text}")
+  string(REPLACE "]" ">" text "${text}")
+  string(REPLACE ";" "," text "${text}")
+  string(REGEX MATCHALL ">\\([^)# ]+[)#]" links "${text}")
+  foreach(link IN LISTS links)
+    string(REGEX REPLACE "^>\\(([^)# ]+)[)#]$" "\\1" target "${link}")
+    if(target MATCHES "^[a-z]+:")
+      continue()  # https:, mailto:
+    endif()
+    math(EXPR checked "${checked} + 1")
+    if(NOT EXISTS ${dir}/${target})
+      file(RELATIVE_PATH where ${prefix} ${file})
+      list(APPEND broken "${where}: ${target}")
+    endif()
+  endforeach()
+endforeach()
+if(broken)
+  list(JOIN broken "\n  " broken)
+  message(FATAL_ERROR "links in the installed docs that lead nowhere:\n  "
+    "${broken}")
+endif()
+if(checked LESS 10)
+  message(FATAL_ERROR "only ${checked} relative links found in ${doc}: "
+    "the link check is not reading the docs")
+endif()
+message(STATUS "${checked} relative links in the installed docs resolve")
+
+# The out-of-tree example plugin project, as installed (a copy of
+# examples/conformance_plugin/): built from the moved install tree alone, its
+# ctest runs the installed conformance kit (tensorplug_add_conformance_test)
+# on its plugins.
 set(example_build ${WORK_DIR}/conformance_plugin)
 execute_process(COMMAND ${CMAKE_COMMAND}
-  -S ${SOURCE_DIR}/examples/conformance_plugin -B ${example_build} -G Ninja
+  -S ${prefix}/share/tensorplug/examples/conformance_plugin
+  -B ${example_build} -G Ninja
   -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_BUILD_TYPE=Release
   RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
-  message(FATAL_ERROR "configuring examples/conformance_plugin failed: ${rc}")
+  message(FATAL_ERROR "configuring the installed example "
+    "${prefix}/share/tensorplug/examples/conformance_plugin failed: ${rc}")
 endif()
 execute_process(COMMAND ${CMAKE_COMMAND} --build ${example_build}
   RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "building examples/conformance_plugin failed: ${rc}")
+endif()
+# MODULE example.toolkit, with no OUTPUT_DIRECTORY: the project's build
+# directory, laid out as the module path.
+if(NOT EXISTS ${example_build}/example/toolkit.so)
+  file(GLOB_RECURSE built RELATIVE ${example_build} ${example_build}/*.so)
+  message(FATAL_ERROR "tensorplug_add_backend(example_toolkit_backend MODULE "
+    "example.toolkit) did not produce ${example_build}/example/toolkit.so; "
+    "the libraries built are: ${built}")
 endif()
 # The test must run the runner of the install tree, not the build tree's.
 file(READ ${example_build}/CTestTestfile.cmake ctest_file)

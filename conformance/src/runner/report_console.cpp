@@ -211,11 +211,15 @@ std::string render_console(const RunResult& run, const Summary& summary) {
     out += failures;
     out += render_rerun_hint(run);
   }
+  // The tests as the JUnit report counts them (count_tests), then the
+  // cases and entries they are made of.
+  const TestCounts& t = summary.tests;
   out += fmt::format(
-      "\n{} cases: {} passed, {} failed, {} skipped; {} entries tested, {} "
+      "\n{} tests: {} passed, {} failed, {} errors, {} skipped ({} cases, {} "
+      "not provided in a group, {} group problems); {} entries tested, {} "
       "not provided; {:.1f} s\n",
-      summary.cases, summary.cases_passed, summary.cases_failed,
-      summary.cases_skipped, summary.entries_tested,
+      t.tests, t.passed, t.failures, t.errors, t.skipped, t.cases,
+      t.not_provided, t.group_problems, summary.entries_tested,
       summary.entries_not_provided, run.seconds);
   out += verdict_line(summary) + '\n';
   return out;

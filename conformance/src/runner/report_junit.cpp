@@ -8,8 +8,8 @@
 namespace tensorplug::conformance::runner {
 namespace {
 
-struct Counts {
-  int tests = 0, failures = 0, errors = 0, skipped = 0;
+struct Totals {
+  TestCounts counts;
   double time = 0;
 };
 
@@ -62,22 +62,22 @@ std::string properties(const BackendInfo& b) {
   return out;
 }
 
+// The testcases written here are exactly the tests count_tests() counts
+// (results.hpp), the numbers on the testsuite.
 std::string render_suite(const GroupResult& g, const BackendInfo& backend,
-                         Counts& total) {
-  Counts n;
+                         Totals& total) {
+  const TestCounts n = count_tests(g);
+  double case_time = 0;
   std::string cases;
   if (g.load_failed) {
-    ++n.tests, ++n.errors;
     cases += testcase(
         g.name, "not run", 0,
         element("error", "not run", "not run: " + first_line(*g.load_failed),
                 *g.load_failed));
   }
   if (!g.failures.empty()) {
-    ++n.tests;
     // A child that died outside a case is an error, like a crashed case.
     const bool crashed = !g.crashes.empty();
-    crashed ? ++n.errors : ++n.failures;
     cases += testcase(
         g.name, "outside any case", 0,
         element(crashed ? "error" : "failure",
@@ -87,39 +87,34 @@ std::string render_suite(const GroupResult& g, const BackendInfo& backend,
                 first_line(g.failures.front()), join_lines(g.failures)));
   }
   for (const CaseResult& c : g.cases) {
-    ++n.tests;
-    n.time += c.seconds;
+    case_time += c.seconds;
     const std::string classname = g.name + "." + c.entry;
     std::string body;
     if (c.status == CaseStatus::kFailed && c.crash) {
-      ++n.errors;
       std::string text = join_lines(c.failures);
       if (!c.crash->log_tail.empty()) {
         text += "\nlast lines of the child's output:\n" + c.crash->log_tail;
       }
       body = element("error", c.crash->kind, c.crash->description, text);
     } else if (c.status == CaseStatus::kFailed) {
-      ++n.failures;
       body = element("failure", "failure", first_line(c.failures.front()),
                      join_lines(c.failures));
     } else if (c.status == CaseStatus::kSkipped) {
-      ++n.skipped;
       body = skipped(c.reason.empty() ? "skipped" : c.reason);
     }
     cases += testcase(classname, c.name, c.seconds, body);
   }
   for (const auto& [entry, detail] : g.not_provided) {
-    ++n.tests, ++n.skipped;
     cases += testcase(
         g.name + "." + entry, "not provided", 0,
         skipped(detail.empty() ? "not provided" : "not provided: " + detail));
   }
   // The group's wall time (with loading and restarts) when it is known.
-  const double time = g.seconds > 0 ? g.seconds : n.time;
-  total.tests += n.tests;
-  total.failures += n.failures;
-  total.errors += n.errors;
-  total.skipped += n.skipped;
+  const double time = g.seconds > 0 ? g.seconds : case_time;
+  total.counts.tests += n.tests;
+  total.counts.failures += n.failures;
+  total.counts.errors += n.errors;
+  total.counts.skipped += n.skipped;
   total.time += time;
   return fmt::format(
       "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" "
@@ -131,7 +126,7 @@ std::string render_suite(const GroupResult& g, const BackendInfo& backend,
 }  // namespace
 
 std::string render_junit(const RunResult& run) {
-  Counts total;
+  Totals total;
   std::string suites;
   for (const GroupResult& g : run.groups) {
     suites += render_suite(g, run.backend, total);
@@ -142,7 +137,8 @@ std::string render_junit(const RunResult& run) {
       "<testsuites name=\"tensorplug-conformance\" tests=\"{}\" "
       "failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"{:.6f}\">\n"
       "{}</testsuites>\n",
-      total.tests, total.failures, total.errors, total.skipped, time, suites);
+      total.counts.tests, total.counts.failures, total.counts.errors,
+      total.counts.skipped, time, suites);
 }
 
 }  // namespace tensorplug::conformance::runner

@@ -152,6 +152,30 @@ GroupCounts count_group(const GroupResult& group) {
   return n;
 }
 
+TestCounts count_tests(const GroupResult& group) {
+  TestCounts n;
+  if (group.load_failed) ++n.tests, ++n.errors, ++n.group_problems;
+  if (!group.failures.empty()) {
+    ++n.tests, ++n.group_problems;
+    group.crashes.empty() ? ++n.failures : ++n.errors;
+  }
+  for (const CaseResult& c : group.cases) {
+    ++n.tests, ++n.cases;
+    if (c.status == CaseStatus::kPassed) {
+      ++n.passed;
+    } else if (c.status == CaseStatus::kSkipped) {
+      ++n.skipped;
+    } else {
+      c.crash ? ++n.errors : ++n.failures;
+    }
+  }
+  const auto not_provided = static_cast<int>(group.not_provided.size());
+  n.tests += not_provided;
+  n.skipped += not_provided;
+  n.not_provided = not_provided;
+  return n;
+}
+
 Summary summarize(const RunResult& run) {
   Summary s;
   s.groups = static_cast<int>(run.groups.size());
@@ -164,6 +188,15 @@ Summary summarize(const RunResult& run) {
     s.cases_failed += n.cases_failed;
     s.cases_skipped += n.cases_skipped;
     s.crashes += static_cast<int>(g.crashes.size());
+    const TestCounts t = count_tests(g);
+    s.tests.tests += t.tests;
+    s.tests.passed += t.passed;
+    s.tests.failures += t.failures;
+    s.tests.errors += t.errors;
+    s.tests.skipped += t.skipped;
+    s.tests.cases += t.cases;
+    s.tests.not_provided += t.not_provided;
+    s.tests.group_problems += t.group_problems;
     if (status == GroupStatus::kNotRun) {
       not_run.push_back(g.name);
     } else if (status == GroupStatus::kTimedOut) {

@@ -105,6 +105,26 @@ struct GroupCounts {
 };
 GroupCounts count_group(const GroupResult& group);
 
+/// The one counting rule of every report (docs/conformance.md, "How the
+/// reports count"): a test is a case; an entry not provided (a skipped
+/// test); a group's failures outside its cases (one test: an error when a
+/// child of the group crashed, else a failure); a group that could not run
+/// because the backend did not load (one error). A failed case is an error
+/// when its child crashed, else a failure. JUnit's attributes and the
+/// console's summary line give these numbers.
+struct TestCounts {
+  int tests = 0;
+  int passed = 0;
+  int failures = 0;
+  int errors = 0;
+  int skipped = 0;
+  /// What the tests are: tests == cases + not_provided + group_problems.
+  int cases = 0;
+  int not_provided = 0;  ///< per group: an entry can be in several
+  int group_problems = 0;
+};
+TestCounts count_tests(const GroupResult& group);
+
 struct RunResult {
   BackendInfo backend;
   /// The options that shape the cases (--seed, --dtypes, ...), as given,
@@ -127,6 +147,8 @@ struct Summary {
   int entries_failed = 0;
   int entries_not_provided = 0;
   std::vector<std::string> failed_entries;
+  /// The reports' tests (count_tests summed over the groups).
+  TestCounts tests;
   /// Groups that failed outside their cases or did not run, with why:
   /// "lifecycle not run", "ops crashed outside any case".
   std::vector<std::string> group_problems;

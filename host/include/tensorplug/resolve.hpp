@@ -20,6 +20,9 @@ struct TENSORPLUG_API SearchRoot {
   std::filesystem::path path;
   /// "TENSORPLUG_PATH", "application", "config directory", ...
   std::string origin;
+  /// Why `path` is empty, for messages: "not set", or for TENSORPLUG_PATH
+  /// "set, but every entry was ignored (relative)"; empty when it is not.
+  std::string empty_reason;
 };
 
 /// One file looked at during resolution, and what became of it.

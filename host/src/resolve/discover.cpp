@@ -8,6 +8,7 @@
 #include <map>
 #include <system_error>
 
+#include "resolve/module_files.hpp"
 #include "resolve/trust.hpp"
 
 namespace tensorplug {
@@ -127,6 +128,20 @@ std::string_view to_string(InstalledBackend::Status status) {
   }
   return "not_a_library";
 }
+
+namespace detail {
+std::vector<ModuleFile> module_files(const std::vector<SearchRoot>& roots) {
+  std::vector<ModuleFile> out;
+  for (const auto& root : roots) {
+    if (root.path.empty()) continue;
+    for (auto& f : walk(root.path)) {
+      out.push_back(
+          {std::move(f.name), f.path.lexically_normal(), root.origin});
+    }
+  }
+  return out;
+}
+}  // namespace detail
 
 std::vector<InstalledBackend> discover_backends(const ResolveOptions& options) {
   std::vector<InstalledBackend> out;

@@ -10,6 +10,7 @@
 #include "config/suggest.hpp"
 #include "config/values.hpp"
 #include "log_internal.hpp"
+#include "resolve/module_files.hpp"
 #include "resolve/trust.hpp"
 #include "tensorplug/errors.hpp"
 #include "tensorplug/resolve.hpp"
@@ -164,9 +165,10 @@ Resolution resolve_name(std::string_view requested,
   const std::string suffix(library_suffix());
   const fs::path dir_part = relative.parent_path();
   const std::string leaf = relative.filename().string();
-  for (const auto& root : search_roots(options)) {
+  const auto roots = search_roots(options);
+  for (const auto& root : roots) {
     if (root.path.empty()) {
-      result.tried.push_back({{}, root.origin, "not set"});
+      result.tried.push_back({{}, root.origin, root.empty_reason});
       continue;
     }
     for (const fs::path& file :
@@ -191,10 +193,21 @@ Resolution resolve_name(std::string_view requested,
   // Listing the builtin directory is left to the error path: resolution
   // itself never needs it.
   const auto builtins = builtin_backend_names(options);
+  // Near names: the builtins and the modules under the roots.
+  const auto modules = detail::module_files(roots);
   std::string hint;
-  const std::vector<std::string_view> choices(builtins.begin(), builtins.end());
+  std::vector<std::string_view> choices(builtins.begin(), builtins.end());
+  for (const auto& m : modules) choices.push_back(m.name);
   if (auto near = detail::suggest_key(name, choices)) {
     hint = fmt::format(" Did you mean `{}`?", *near);
+    const auto module = std::find_if(
+        modules.begin(), modules.end(),
+        [&](const detail::ModuleFile& m) { return m.name == *near; });
+    if (module != modules.end() &&
+        std::find(builtins.begin(), builtins.end(), *near) == builtins.end()) {
+      hint = fmt::format(" Did you mean `{}` ({}, under the {} root)?", *near,
+                         module->library.string(), module->origin);
+    }
   }
   throw BackendNotFoundError(fmt::format(
       "Backend `{}`{} was not found. Paths tried:{}\nInstalled builtin "

@@ -2,6 +2,8 @@
 // library, and the ordered search roots for dotted module paths.
 #include <algorithm>
 #include <boost/dll/runtime_symbol_info.hpp>
+#include <mutex>
+#include <set>
 #include <system_error>
 
 #include "env.hpp"
@@ -17,6 +19,23 @@
 
 namespace tensorplug {
 namespace fs = std::filesystem;
+namespace {
+
+constexpr const char* kNotSet = "not set";
+constexpr const char* kAllRelative =
+    "set, but every entry was ignored (relative)";
+
+/// True the first time `what` is asked about in this process: a search
+/// root is ignored for the same reason on every resolution, so it is warned
+/// about once, not once per lookup.
+bool first_time(const std::string& what) {
+  static std::mutex mutex;
+  static std::set<std::string> seen;
+  const std::lock_guard<std::mutex> lock(mutex);
+  return seen.insert(what).second;
+}
+
+}  // namespace
 
 fs::path builtin_backend_dir(const ResolveOptions& options) {
   if (options.builtin_dir) return *options.builtin_dir;
@@ -91,6 +110,7 @@ std::vector<std::string> builtin_backend_names(const ResolveOptions& options) {
 std::vector<SearchRoot> search_roots(const ResolveOptions& options) {
   std::vector<SearchRoot> roots;
   bool from_env = false;
+  bool env_ignored = false;
   if (options.use_environment) {
     if (auto value = detail::get_env(options.path_env,
                                      detail::EnvTrust::kNamesCodePath)) {
@@ -108,36 +128,45 @@ std::vector<SearchRoot> search_roots(const ResolveOptions& options) {
         if (entry.empty()) continue;  // never the current directory
         fs::path p(entry);
         if (!p.is_absolute()) {
-          detail::log().warn(
-              "ignoring relative entry `{}` in {}: search roots must be "
-              "absolute (the current directory is never searched)",
-              entry, options.path_env);
+          env_ignored = true;
+          if (first_time(options.path_env + '\0' + entry)) {
+            detail::log().warn(
+                "ignoring relative entry `{}` in {}: search roots must be "
+                "absolute (the current directory is never searched)",
+                entry, options.path_env);
+          }
           continue;
         }
-        roots.push_back({p.lexically_normal(), options.path_env});
+        roots.push_back({p.lexically_normal(), options.path_env, {}});
         from_env = true;
       }
     }
   }
-  if (!from_env) roots.push_back({fs::path(), options.path_env});
+  if (!from_env) {
+    roots.push_back(
+        {fs::path(), options.path_env, env_ignored ? kAllRelative : kNotSet});
+  }
   bool from_app = false;
   for (const auto& p : options.search_roots) {
     if (!p.is_absolute()) {
-      detail::log().warn(
-          "ignoring relative application search root `{}`: search roots must "
-          "be absolute",
-          p.string());
+      if (first_time(std::string("application") + '\0' + p.string())) {
+        detail::log().warn(
+            "ignoring relative application search root `{}`: search roots "
+            "must be absolute",
+            p.string());
+      }
       continue;
     }
-    roots.push_back({p.lexically_normal(), "application"});
+    roots.push_back({p.lexically_normal(), "application", {}});
     from_app = true;
   }
-  if (!from_app) roots.push_back({fs::path(), "application"});
+  if (!from_app) roots.push_back({fs::path(), "application", kNotSet});
   if (options.config_dir && options.config_dir->is_absolute()) {
     roots.push_back({(*options.config_dir / "backends").lexically_normal(),
-                     "config directory"});
+                     "config directory",
+                     {}});
   } else {
-    roots.push_back({fs::path(), "config directory"});
+    roots.push_back({fs::path(), "config directory", kNotSet});
   }
   return roots;
 }

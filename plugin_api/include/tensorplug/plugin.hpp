@@ -3,8 +3,8 @@
  * \brief Optional header-only C++ helpers for authors of tensorplug backends.
  *
  * Nothing here is part of the ABI: a plugin may ignore this header and speak
- * plugin_api.h directly (tests/fixtures/fixture_plugin.c does, in C). It needs
- * C++17 and the standard library only, so third-party plugins can use it.
+ * plugin_api.h directly, in C. It needs C++17 and the standard library only,
+ * so third-party plugins can use it (examples/conformance_plugin/ does).
  *
  * - `TP_CPP_EXPORT` marks an entry definition: `extern "C"` + `TP_EXPORT`.
  * - `tp::Error` is the exception an entry's implementation throws to fail with
@@ -19,14 +19,14 @@
  * never bind to each other's copies; the price is that a `tp::Error` must be
  * caught in the shared library that threw it (`tp::guard` does so).
  *
- * Typical entry:
+ * Typical entry (an op entry: tp_op_fn, as every op):
  * \code
- *   TP_CPP_EXPORT tp_status tp_add(tp_context* ctx, const tp_tensor* a,
- *                                  const tp_tensor* b, tp_tensor** out,
- *                                  tp_error* error) {
+ *   TP_CPP_EXPORT tp_status tp_add(tp_context* ctx, const tp_op_args* args,
+ *                                  tp_tensor** outputs, tp_error* error) {
  *     return tp::guard(error, "add", [&] {
- *       if (!out) throw tp::Error(TP_ERROR_INVALID_ARGUMENT, "add: out is
- * NULL"); *out = ...;
+ *       if (args->num_inputs != 2) throw tp::Error(
+ *           TP_ERROR_INVALID_ARGUMENT, "add: takes 2 operands (x, y)");
+ *       outputs[0] = ...;  // a tensor of `ctx`
  *     });
  *   }
  * \endcode
@@ -137,8 +137,8 @@ inline tp_status set_error(tp_error* error, tp_status status,
 }
 
 /**
- * Runs `f()` and translates anything it throws into a status (after fmt's
- * catch-all at each extern "C" function in src/fmt-c.cc):
+ * Runs `f()` and translates anything it throws into a status (a catch-all
+ * at each extern "C" function, so that no exception crosses the C ABI):
  *
  * - `tp::Error`         -> its status, message `what()` verbatim;
  * - `std::bad_alloc`    -> TP_ERROR_OUT_OF_MEMORY, "<entry>: out of memory";

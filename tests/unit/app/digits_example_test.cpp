@@ -19,9 +19,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Handed over by CMake (not derived from __FILE__, which a compiler cache
-// may make relative).
-const fs::path kData = TENSORPLUG_DIGITS_CSV;
+// From the source directory CMake gives, not __FILE__: ccache's base_dir
+// makes __FILE__ relative to the build directory, not to where tests run.
+const fs::path kData =
+    fs::path(TENSORPLUG_SOURCE_DIR) / "examples/data/digits.csv";
 
 std::string parse_error(const std::string& text) {
   std::istringstream in(text);
