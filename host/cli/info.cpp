@@ -337,8 +337,10 @@ boost::json::value render_json(const InfoState& s) {
                                      : boost::json::value(nullptr);
     if (s.threads) {
       boost::json::object t;
-      t["value"] = s.threads->value;  // 0: the backend's default
-      t["source"] = json_source(s.threads->source);
+      // The shape of a setting in "settings"; value 0: the backend's default.
+      t["value"] = s.threads->value;
+      t["source"] = s.threads->source.kind_name();
+      t["detail"] = json_string_or_null(s.threads->source.detail);
       b["threads"] = std::move(t);
     } else {
       b["threads"] = nullptr;

@@ -277,6 +277,36 @@ TEST_CASE("info --json on an empty home reports the file as just created",
   CHECK(fs::is_regular_file(sb.keras_json()));
 }
 
+TEST_CASE("info shows the thread setting in effect and where it came from",
+          "[cli][threads]") {
+  Sandbox sb;
+  SECTION("unset: the backend's default") {
+    const auto r = sb.run({"info", "--json"});
+    INFO(r.describe());
+    REQUIRE(r.exit_code == 0);
+    const json::value v = parse_json(r);
+    CHECK(v.at("backend").at("threads").at("value") == 0);
+    CHECK(v.at("backend").at("threads").at("source") == "default");
+  }
+  SECTION("TENSORPLUG_NUM_THREADS, in the text and the JSON") {
+    sb.env["TENSORPLUG_NUM_THREADS"] = "3";
+    const auto text = sb.run({"info"});
+    INFO(text.describe());
+    CHECK(contains(text.out, "3 (environment TENSORPLUG_NUM_THREADS)"));
+    const json::value v = parse_json(sb.run({"info", "--json"}));
+    CHECK(v.at("backend").at("threads").at("value") == 3);
+    CHECK(v.at("backend").at("threads").at("detail") ==
+          "TENSORPLUG_NUM_THREADS");
+  }
+  SECTION("an invalid value is a configuration error naming it") {
+    sb.env["TENSORPLUG_NUM_THREADS"] = "lots";
+    const auto r = sb.run({"info"});
+    INFO(r.describe());
+    CHECK(r.exit_code == 2);  // ExitCode::kConfig
+    CHECK(contains(r.err, "TENSORPLUG_NUM_THREADS is 'lots' (environment)"));
+  }
+}
+
 // 2. Another builtin, from a relocated install ------------------------------
 
 TEST_CASE(
