@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <type_traits>
 #include <vector>
 
 #include "fast_dtypes.hpp"
@@ -39,128 +40,142 @@ Window window(const Geometry& g, const WindowAttrs& a, std::int64_t oy,
           std::max<std::int64_t>(tx, 0), std::min(tx + a.kw, g.w)};
 }
 
-template <class T>
-void max_forward(const Geometry& g, const WindowAttrs& a, const T* x, T* out) {
-  using A = tptk::Acc<T>;
-  std::vector<A> best(static_cast<std::size_t>(g.c));
+// For float32 and float64, the toolkit's accumulator type (tptk::Acc<T>) is
+// T itself, so sums go straight into the output. The channel stride is a
+// template parameter: 1 (channels_last, a contiguous vectorisable channel
+// loop) or the runtime stride of channels_first.
+static_assert(std::is_same_v<tptk::Acc<float>, float> &&
+              std::is_same_v<tptk::Acc<double>, double>);
+
+/** Channel strides of x and of the output: 1, or the geometry's. */
+template <bool unit>
+struct Strides {
+  std::int64_t x, o;
+  explicit Strides(const Geometry& g)
+      : x(unit ? 1 : g.xc), o(unit ? 1 : g.oc_s) {}
+};
+
+template <class T, bool unit>
+void max_forward(const Geometry& g, const WindowAttrs& a, const T* __restrict x,
+                 T* __restrict out) {
+  const Strides<unit> s(g);
   for (std::int64_t n = 0; n < g.n; ++n) {
     for (std::int64_t oy = 0; oy < g.oh; ++oy) {
       for (std::int64_t ox = 0; ox < g.ow; ++ox) {
         const Window w = window(g, a, oy, ox);
+        T* __restrict o = out + n * g.on + oy * g.oh_s + ox * g.ow_s;
         const T* first = x + n * g.xn + w.y0 * g.xh + w.x0 * g.xw;
-        for (std::int64_t c = 0; c < g.c; ++c) {
-          best[c] = static_cast<A>(first[c * g.xc]);
-        }
+        for (std::int64_t c = 0; c < g.c; ++c) o[c * s.o] = first[c * s.x];
         for (std::int64_t y = w.y0; y < w.y1; ++y) {
           for (std::int64_t xx = w.x0; xx < w.x1; ++xx) {
-            const T* p = x + n * g.xn + y * g.xh + xx * g.xw;
+            const T* __restrict p = x + n * g.xn + y * g.xh + xx * g.xw;
             for (std::int64_t c = 0; c < g.c; ++c) {
-              const A v = static_cast<A>(p[c * g.xc]);
-              if (v > best[c]) best[c] = v;
+              const T v = p[c * s.x];
+              T& b = o[c * s.o];
+              b = v > b ? v : b;
             }
           }
-        }
-        T* o = out + n * g.on + oy * g.oh_s + ox * g.ow_s;
-        for (std::int64_t c = 0; c < g.c; ++c) {
-          o[c * g.oc_s] = static_cast<T>(best[c]);
         }
       }
     }
   }
 }
 
-template <class T>
+template <class T, bool unit>
 void max_backward(const Geometry& g, const WindowAttrs& a, const T* x,
                   const T* grad, T* out) {
-  using A = tptk::Acc<T>;
-  const auto cs = static_cast<std::size_t>(g.c);
-  std::vector<A> acc(static_cast<std::size_t>(g.n * g.xn), A(0));
-  std::vector<A> best(cs);
-  std::vector<std::int64_t> at(cs);
+  const Strides<unit> s(g);
+  std::fill(out, out + g.n * g.xn, T(0));
+  std::vector<T> best(static_cast<std::size_t>(g.c));
+  std::vector<std::int64_t> at(static_cast<std::size_t>(g.c));
   for (std::int64_t n = 0; n < g.n; ++n) {
     for (std::int64_t oy = 0; oy < g.oh; ++oy) {
       for (std::int64_t ox = 0; ox < g.ow; ++ox) {
         const Window w = window(g, a, oy, ox);
         const std::int64_t first = n * g.xn + w.y0 * g.xh + w.x0 * g.xw;
         for (std::int64_t c = 0; c < g.c; ++c) {
-          at[c] = first + c * g.xc;
-          best[c] = static_cast<A>(x[at[c]]);
+          at[c] = first + c * s.x;
+          best[c] = x[at[c]];
         }
         for (std::int64_t y = w.y0; y < w.y1; ++y) {
           for (std::int64_t xx = w.x0; xx < w.x1; ++xx) {
             const std::int64_t base = n * g.xn + y * g.xh + xx * g.xw;
             for (std::int64_t c = 0; c < g.c; ++c) {
-              const A v = static_cast<A>(x[base + c * g.xc]);
-              if (v > best[c]) {
-                best[c] = v;
-                at[c] = base + c * g.xc;
-              }
+              const T v = x[base + c * s.x];
+              const bool more = v > best[c];
+              best[c] = more ? v : best[c];
+              at[c] = more ? base + c * s.x : at[c];
             }
           }
         }
         const T* gr = grad + n * g.on + oy * g.oh_s + ox * g.ow_s;
-        for (std::int64_t c = 0; c < g.c; ++c) {
-          acc[static_cast<std::size_t>(at[c])] +=
-              static_cast<A>(gr[c * g.oc_s]);
-        }
-      }
-    }
-  }
-  std::transform(acc.begin(), acc.end(), out,
-                 [](A v) { return static_cast<T>(v); });
-}
-
-template <class T>
-void avg_forward(const Geometry& g, const WindowAttrs& a, const T* x, T* out) {
-  using A = tptk::Acc<T>;
-  std::vector<A> sum(static_cast<std::size_t>(g.c));
-  for (std::int64_t n = 0; n < g.n; ++n) {
-    for (std::int64_t oy = 0; oy < g.oh; ++oy) {
-      for (std::int64_t ox = 0; ox < g.ow; ++ox) {
-        const Window w = window(g, a, oy, ox);
-        std::fill(sum.begin(), sum.end(), A(0));
-        for (std::int64_t y = w.y0; y < w.y1; ++y) {
-          for (std::int64_t xx = w.x0; xx < w.x1; ++xx) {
-            const T* p = x + n * g.xn + y * g.xh + xx * g.xw;
-            for (std::int64_t c = 0; c < g.c; ++c) {
-              sum[c] += static_cast<A>(p[c * g.xc]);
-            }
-          }
-        }
-        const A count = static_cast<A>((w.y1 - w.y0) * (w.x1 - w.x0));
-        T* o = out + n * g.on + oy * g.oh_s + ox * g.ow_s;
-        for (std::int64_t c = 0; c < g.c; ++c) {
-          o[c * g.oc_s] = static_cast<T>(sum[c] / count);
-        }
+        for (std::int64_t c = 0; c < g.c; ++c) out[at[c]] += gr[c * s.o];
       }
     }
   }
 }
 
-template <class T>
-void avg_backward(const Geometry& g, const WindowAttrs& a, const T* grad,
-                  T* out) {
-  using A = tptk::Acc<T>;
-  std::vector<A> acc(static_cast<std::size_t>(g.n * g.xn), A(0));
+template <class T, bool unit>
+void avg_forward(const Geometry& g, const WindowAttrs& a, const T* __restrict x,
+                 T* __restrict out) {
+  const Strides<unit> s(g);
   for (std::int64_t n = 0; n < g.n; ++n) {
     for (std::int64_t oy = 0; oy < g.oh; ++oy) {
       for (std::int64_t ox = 0; ox < g.ow; ++ox) {
         const Window w = window(g, a, oy, ox);
-        const A count = static_cast<A>((w.y1 - w.y0) * (w.x1 - w.x0));
-        const T* gr = grad + n * g.on + oy * g.oh_s + ox * g.ow_s;
+        T* __restrict o = out + n * g.on + oy * g.oh_s + ox * g.ow_s;
+        for (std::int64_t c = 0; c < g.c; ++c) o[c * s.o] = T(0);
         for (std::int64_t y = w.y0; y < w.y1; ++y) {
           for (std::int64_t xx = w.x0; xx < w.x1; ++xx) {
-            A* p = acc.data() + n * g.xn + y * g.xh + xx * g.xw;
+            const T* __restrict p = x + n * g.xn + y * g.xh + xx * g.xw;
+            for (std::int64_t c = 0; c < g.c; ++c) o[c * s.o] += p[c * s.x];
+          }
+        }
+        const T count = static_cast<T>((w.y1 - w.y0) * (w.x1 - w.x0));
+        for (std::int64_t c = 0; c < g.c; ++c) o[c * s.o] /= count;
+      }
+    }
+  }
+}
+
+template <class T, bool unit>
+void avg_backward(const Geometry& g, const WindowAttrs& a,
+                  const T* __restrict grad, T* __restrict out) {
+  const Strides<unit> s(g);
+  std::fill(out, out + g.n * g.xn, T(0));
+  for (std::int64_t n = 0; n < g.n; ++n) {
+    for (std::int64_t oy = 0; oy < g.oh; ++oy) {
+      for (std::int64_t ox = 0; ox < g.ow; ++ox) {
+        const Window w = window(g, a, oy, ox);
+        const T count = static_cast<T>((w.y1 - w.y0) * (w.x1 - w.x0));
+        const T* __restrict gr = grad + n * g.on + oy * g.oh_s + ox * g.ow_s;
+        for (std::int64_t y = w.y0; y < w.y1; ++y) {
+          for (std::int64_t xx = w.x0; xx < w.x1; ++xx) {
+            T* __restrict p = out + n * g.xn + y * g.xh + xx * g.xw;
             for (std::int64_t c = 0; c < g.c; ++c) {
-              p[c * g.xc] += static_cast<A>(gr[c * g.oc_s]) / count;
+              p[c * s.x] += gr[c * s.o] / count;
             }
           }
         }
       }
     }
   }
-  std::transform(acc.begin(), acc.end(), out,
-                 [](A v) { return static_cast<T>(v); });
+}
+
+template <class T, bool unit>
+void run(bool backward, bool max, const Geometry& g, const WindowAttrs& a,
+         const T* x, const T* grad, T* out) {
+  if (backward) {
+    if (max) {
+      max_backward<T, unit>(g, a, x, grad, out);
+    } else {
+      avg_backward<T, unit>(g, a, grad, out);
+    }
+  } else if (max) {
+    max_forward<T, unit>(g, a, x, out);
+  } else {
+    avg_forward<T, unit>(g, a, x, out);
+  }
 }
 
 template <bool backward>
@@ -184,19 +199,11 @@ Array pool_kernel(const Node& node, std::span<const Array* const> in) {
   Array out = Array::uninitialized(backward ? x.shape() : out_shape, x.dtype());
   if (out.size() == 0) return out;
   dispatch_fast(x.dtype(), [&]<class T>() {
-    const T* px = x.data<T>();
-    T* po = out.data<T>();
-    if constexpr (backward) {
-      const T* pg = in[1]->data<T>();
-      if (p.max) {
-        max_backward<T>(g, p.w, px, pg, po);
-      } else {
-        avg_backward<T>(g, p.w, pg, po);
-      }
-    } else if (p.max) {
-      max_forward<T>(g, p.w, px, po);
+    const T* pg = backward ? in[1]->data<T>() : nullptr;
+    if (g.xc == 1 && g.oc_s == 1) {
+      run<T, true>(backward, p.max, g, p.w, x.data<T>(), pg, out.data<T>());
     } else {
-      avg_forward<T>(g, p.w, px, po);
+      run<T, false>(backward, p.max, g, p.w, x.data<T>(), pg, out.data<T>());
     }
   });
   return out;
