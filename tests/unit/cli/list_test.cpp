@@ -81,6 +81,29 @@ TEST_CASE(
     CHECK(
         same_file(str(v.at("effective").at("library")), fixtures::kReference));
   }
+  SECTION("every builtin backend this build makes is listed as valid") {
+    // TENSORPLUG_BUILT_BACKENDS: "native,reference,..." from CMake.
+    std::string names = TENSORPLUG_BUILT_BACKENDS;
+    REQUIRE_THAT(names, Catch::Contains("reference"));
+    std::vector<std::string> built;
+    for (std::size_t at = 0; at <= names.size();) {
+      const std::size_t comma = std::min(names.find(',', at), names.size());
+      built.push_back(names.substr(at, comma - at));
+      at = comma + 1;
+    }
+    for (const std::string& name : built) {
+      INFO(name);
+      bool found = false;
+      for (const auto& b : v.at("backends").as_array()) {
+        if (b.at("name") == name.c_str() && b.at("origin") == "builtin") {
+          found = true;
+          CHECK(b.at("status") == "valid");
+          CHECK(b.at("version_declaration") == true);
+        }
+      }
+      CHECK(found);
+    }
+  }
   SECTION("valid fixtures, dotted paths and the lib prefix") {
     for (const char* f : {fixtures::kValid, fixtures::kMyModule,
                           fixtures::kLibOther, fixtures::kFutureMajor}) {
