@@ -1,0 +1,64 @@
+#include "threads.hpp"
+
+#include <ATen/Parallel.h>
+#include <dlfcn.h>
+#include <sched.h>
+
+#include <charconv>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <thread>
+
+namespace tptorch {
+namespace {
+
+int available_cores() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof(set), &set) == 0) {
+    const int n = CPU_COUNT(&set);
+    if (n > 0) return n;
+  }
+  const unsigned hw = std::thread::hardware_concurrency();
+  return hw > 0 ? static_cast<int>(hw) : 1;
+}
+
+/** OpenBLAS's thread setter when the BLAS in the process is OpenBLAS
+ * (Debian's libtorch links libblas.so.3, an alternative), else null. */
+using SetThreads = void (*)(int);
+SetThreads openblas_set_threads() {
+  return reinterpret_cast<SetThreads>(
+      dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
+}
+
+}  // namespace
+
+int requested_threads(std::string& error) {
+  const char* v = std::getenv("TENSORPLUG_NUM_THREADS");
+  if (v == nullptr || *v == '\0') return available_cores();
+  int n = 0;
+  const char* end = v + std::strlen(v);
+  auto [p, ec] = std::from_chars(v, end, n);
+  if (ec != std::errc() || p != end || n < 1 || n > 1024) {
+    error = std::string("TENSORPLUG_NUM_THREADS is '") + v +
+            "'; expected a whole number from 1 to 1024 (unset: one thread "
+            "per available core)";
+    return 0;
+  }
+  return n;
+}
+
+std::string apply_threads(int threads) {
+  static std::once_flag interop;
+  std::call_once(interop, [] { at::set_num_interop_threads(1); });
+  if (at::get_num_threads() != threads) at::set_num_threads(threads);
+  std::string blas = "BLAS threads unknown (not OpenBLAS)";
+  if (SetThreads set = openblas_set_threads()) {
+    set(1);
+    blas = "OpenBLAS 1 thread";
+  }
+  return std::to_string(threads) + " intra-op thread(s), 1 inter-op; " + blas;
+}
+
+}  // namespace tptorch
