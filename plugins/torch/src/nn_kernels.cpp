@@ -7,12 +7,12 @@
 // else runs the toolkit's kernel.
 #include <ATen/ops/_softmax.h>
 #include <ATen/ops/add.h>
-#include <ATen/ops/clamp_min.h>
 #include <ATen/ops/div.h>
 #include <ATen/ops/gt.h>
 #include <ATen/ops/mul.h>
 #include <ATen/ops/sub.h>
 #include <ATen/ops/sum.h>
+#include <ATen/ops/threshold.h>
 #include <ATen/ops/where.h>
 #include <ATen/ops/zeros.h>
 #include <tensorplug/toolkit/kernels.hpp>
@@ -81,8 +81,10 @@ Array relu_kernel(const Node& node, std::span<const Array* const> in) {
   }
   Array out = Array::uninitialized(x.shape(), x.dtype());
   if (out.size() == 0) return out;
+  // x <= 0 -> +0 (also for -0), else x (a NaN stays NaN): the toolkit's
+  // relu bit for bit, which clamp_min (-0 stays -0) is not.
   at::Tensor o = view(out);
-  at::clamp_min_out(o, view(x), 0);
+  at::threshold_out(o, view(x), 0, 0);
   return out;
 }
 
