@@ -3,8 +3,8 @@
 // for the ops where the time goes; every other kernel is the toolkit's
 // default. This file says who it is and applies the thread setting when a
 // context starts.
-#include <tensorplug/toolkit/backend.hpp>
 #include <torch/version.h>
+#include <tensorplug/toolkit/backend.hpp>
 
 #include <string>
 

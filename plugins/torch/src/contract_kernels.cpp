@@ -7,6 +7,7 @@
 // at::mm_out / at::bmm_out write straight into the result; otherwise ATen
 // makes the permuted operand contiguous first. float32/float64 only; the
 // other dtypes keep the toolkit's kernel.
+#include <ATen/Parallel.h>
 #include <ATen/ops/bmm.h>
 #include <ATen/ops/mm.h>
 #include <tensorplug/toolkit/kernels.hpp>
@@ -15,6 +16,7 @@
 #include <tensorplug/toolkit/ops/op.hpp>
 
 #include "aten.hpp"
+#include "parallel.hpp"
 
 namespace tptorch {
 namespace {
@@ -23,14 +25,45 @@ using tptk::Array;
 using tptk::ContractDims;
 using tptk::Node;
 
-/** out (b, m, n) = a (b, m, k) . c (b, k, n), into `out`'s memory. */
+/**
+ * out (b, m, n) = a (b, m, k) . c (b, k, n), into `out`'s memory. A large
+ * product with a single-threaded BLAS (threads.cpp sets OpenBLAS to one
+ * thread) is split into row blocks (or batches) over ATen's intra-op pool,
+ * one BLAS call per thread, so there is one pool, not two; small ones run
+ * on the calling thread (parallel.hpp).
+ */
 void product(const at::Tensor& a, const at::Tensor& c, at::Tensor out) {
-  if (a.size(0) == 1) {
+  const std::int64_t b = a.size(0), m = a.size(1), k = a.size(2);
+  const std::int64_t n = c.size(2);
+  const int threads = at::get_num_threads();
+  const bool split =
+      threads > 1 && blas_threads() == 1 && b * m * n * k >= kParallelGemmWork;
+  if (b == 1) {
     at::Tensor o = out.select(0, 0);
-    at::mm_out(o, a.select(0, 0), c.select(0, 0));
-  } else {
-    at::bmm_out(out, a, c);
+    const at::Tensor a0 = a.select(0, 0);
+    const at::Tensor c0 = c.select(0, 0);
+    if (!split || m < 2 * threads) {
+      at::mm_out(o, a0, c0);
+      return;
+    }
+    // Rows of a contiguous out are contiguous blocks.
+    at::parallel_for(0, m, (m + threads - 1) / threads,
+                     [&](std::int64_t r0, std::int64_t r1) {
+                       at::Tensor block = o.narrow(0, r0, r1 - r0);
+                       at::mm_out(block, a0.narrow(0, r0, r1 - r0), c0);
+                     });
+    return;
   }
+  if (!split || b < threads) {
+    const SerialBelow serial(b * m * n * k, kParallelGemmWork);
+    at::bmm_out(out, a, c);
+    return;
+  }
+  at::parallel_for(
+      0, b, (b + threads - 1) / threads, [&](std::int64_t b0, std::int64_t b1) {
+        at::Tensor block = out.narrow(0, b0, b1 - b0);
+        at::bmm_out(block, a.narrow(0, b0, b1 - b0), c.narrow(0, b0, b1 - b0));
+      });
 }
 
 /** x as (b, p, q, k). */
@@ -88,9 +121,11 @@ Array contract_grad_kernel(const Node& node, std::span<const Array* const> in) {
     if (d.q == 1) {
       product(gv, yt, view(out, {d.b, d.p, d.k}));
     } else {
+      const SerialBelow serial(d.b * d.p * d.q * d.k * d.r * d.s,
+                               kParallelGemmWork);
       view(out, {d.b, d.p, d.k, d.q})
-          .copy_(at::bmm(gv, yt).view({d.b, d.p, d.q, d.k}).permute(
-              {0, 1, 3, 2}));
+          .copy_(
+              at::bmm(gv, yt).view({d.b, d.p, d.q, d.k}).permute({0, 1, 3, 2}));
     }
   } else {
     // dy[b, r, k, s] = sum_{p, q} x[b, (p, q), k] * g[b, (p, q), (r, s)]
@@ -99,9 +134,11 @@ Array contract_grad_kernel(const Node& node, std::span<const Array* const> in) {
     if (d.r == 1) {
       product(xt, gv, view(out, {d.b, d.k, d.s}));
     } else {
+      const SerialBelow serial(d.b * d.p * d.q * d.k * d.r * d.s,
+                               kParallelGemmWork);
       view(out, {d.b, d.r, d.k, d.s})
-          .copy_(at::bmm(xt, gv).view({d.b, d.k, d.r, d.s}).permute(
-              {0, 2, 1, 3}));
+          .copy_(
+              at::bmm(xt, gv).view({d.b, d.k, d.r, d.s}).permute({0, 2, 1, 3}));
     }
   }
   return out;

@@ -22,6 +22,7 @@
 #include <tensorplug/toolkit/ops/window.hpp>
 
 #include "aten.hpp"
+#include "parallel.hpp"
 
 namespace tptorch {
 namespace {
@@ -55,9 +56,8 @@ Window window_of(const Node& node, const Array& x, std::int64_t kh,
   const WindowAttrs& a = win.a;
   const Geometry& g = win.g;
   win.symmetric =
-      !a.same ||
-      (pad_after(g.h, g.oh, a.kh, a.sh, a.dh, g.pt) == g.pt &&
-       pad_after(g.w, g.ow, a.kw, a.sw, a.dw, g.pl) == g.pl);
+      !a.same || (pad_after(g.h, g.oh, a.kh, a.sh, a.dh, g.pt) == g.pt &&
+                  pad_after(g.w, g.ow, a.kw, a.sw, a.dw, g.pl) == g.pl);
   return win;
 }
 
@@ -107,6 +107,8 @@ Array conv_kernel(const Node& node, std::span<const Array* const> in) {
   const at::Tensor xt = nchw(x, a.first);
   const at::Tensor kt = oihw(k);
   Array out = Array::uninitialized(result_shape, x.dtype());
+  const SerialBelow serial(g.n * g.oh * g.ow * g.oc * a.kh * a.kw * g.c,
+                           kParallelConvWork);
   if constexpr (mode == Mode::forward) {
     store_nchw(at::convolution(xt, kt, c10::nullopt, stride, padding, dilation,
                                false, no_padding, 1),
@@ -139,7 +141,8 @@ bool pool_window(const Node& node, const Array& x, Window& win, bool& max) {
   if (mode != "max" && mode != "avg") return false;
   max = mode == "max";
   std::int64_t n, h, w, c;
-  tptk::split_nhwc(x.shape(), tptk::channels_first(*node.op, node.attrs), n, h, w, c);
+  tptk::split_nhwc(x.shape(), tptk::channels_first(*node.op, node.attrs), n, h,
+                   w, c);
   win = window_of(node, x, (*size)[0], (*size)[1], c, /*dilation=*/false);
   const Geometry& g = win.g;
   return win.symmetric && 2 * g.pt <= win.a.kh && 2 * g.pl <= win.a.kw &&
@@ -158,13 +161,15 @@ Array pool_kernel(const Node& node, std::span<const Array* const> in) {
   const at::Tensor xt = nchw(x, a.first);
   Array out = Array::uninitialized(
       tptk::join_nhwc(a.first, g.n, g.oh, g.ow, g.c), x.dtype());
+  const SerialBelow serial(static_cast<std::int64_t>(x.size()) * a.kh * a.kw,
+                           kParallelElements);
   if (max) {
     store_nchw(std::get<0>(at::max_pool2d_with_indices(xt, size, stride,
                                                        padding, {1, 1}, false)),
                out, a.first);
   } else {
-    store_nchw(at::avg_pool2d(xt, size, stride, padding, false, false),
-               out, a.first);
+    store_nchw(at::avg_pool2d(xt, size, stride, padding, false, false), out,
+               a.first);
   }
   return out;
 }
@@ -188,13 +193,15 @@ Array pool_grad_kernel(const Node& node, std::span<const Array* const> in) {
   const at::Tensor xt = nchw(x, a.first);
   const at::Tensor gt = nchw(grad, a.first);
   Array out = Array::uninitialized(x.shape(), x.dtype());
+  const SerialBelow serial(static_cast<std::int64_t>(x.size()) * a.kh * a.kw,
+                           kParallelElements);
   if (max) {
     const auto pooled =
         at::max_pool2d_with_indices(xt, size, stride, padding, {1, 1}, false);
-    store_nchw(at::max_pool2d_with_indices_backward(gt, xt, size, stride,
-                                                    padding, {1, 1}, false,
-                                                    std::get<1>(pooled)),
-               out, a.first);
+    store_nchw(
+        at::max_pool2d_with_indices_backward(
+            gt, xt, size, stride, padding, {1, 1}, false, std::get<1>(pooled)),
+        out, a.first);
   } else {
     store_nchw(at::avg_pool2d_backward(gt, xt, size, stride, padding, false,
                                        false, c10::nullopt),

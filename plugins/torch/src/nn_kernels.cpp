@@ -23,6 +23,7 @@
 #include <algorithm>
 
 #include "aten.hpp"
+#include "parallel.hpp"
 
 namespace tptorch {
 namespace {
@@ -58,6 +59,8 @@ Array binary_kernel(const Node& node, std::span<const Array* const> in) {
   Array out = Array::uninitialized(shape, a.dtype());
   if (out.size() == 0) return out;
   at::Tensor o = view(out);
+  const SerialBelow serial(static_cast<std::int64_t>(out.size()),
+                           kParallelElements);
   const at::Tensor x = view(a);
   const at::Tensor y = view(b);
   if constexpr (op == Bin::add) at::add_out(o, x, y);
@@ -84,6 +87,8 @@ Array relu_kernel(const Node& node, std::span<const Array* const> in) {
   // x <= 0 -> +0 (also for -0), else x (a NaN stays NaN): the toolkit's
   // relu bit for bit, which clamp_min (-0 stays -0) is not.
   at::Tensor o = view(out);
+  const SerialBelow serial(static_cast<std::int64_t>(out.size()),
+                           kParallelElements);
   at::threshold_out(o, view(x), 0, 0);
   return out;
 }
@@ -100,6 +105,8 @@ Array relu_grad_kernel(const Node& node, std::span<const Array* const> in) {
   if (out.size() == 0) return out;
   const at::Tensor xv = view(x);
   at::Tensor o = view(out);
+  const SerialBelow serial(static_cast<std::int64_t>(out.size()),
+                           kParallelElements);
   at::where_out(o, at::gt(xv, 0), view(g), at::zeros({}, xv.options()));
   return out;
 }
@@ -114,6 +121,8 @@ Array softmax_kernel(const Node& node, std::span<const Array* const> in) {
   Array out = Array::uninitialized(x.shape(), x.dtype());
   if (out.size() == 0) return out;
   at::Tensor o = view(out);
+  const SerialBelow serial(static_cast<std::int64_t>(out.size()),
+                           kParallelElements);
   at::_softmax_out(o, view(x), static_cast<std::int64_t>(axis), false);
   return out;
 }
@@ -140,6 +149,8 @@ Array bias_add_kernel(const Node& node, std::span<const Array* const> in) {
   Shape bshape(x.shape().size(), 1);
   bshape[axis] = b.shape()[0];
   at::Tensor o = view(out);
+  const SerialBelow serial(static_cast<std::int64_t>(out.size()),
+                           kParallelElements);
   at::add_out(o, view(x), view(b, bshape));
   return out;
 }
@@ -159,6 +170,8 @@ Array bias_add_grad_kernel(const Node& node, std::span<const Array* const> in) {
     if (i != axis) dims.push_back(static_cast<std::int64_t>(i));
   }
   at::Tensor o = view(out);
+  const SerialBelow serial(static_cast<std::int64_t>(g.size()),
+                           kParallelElements);
   at::sum_out(o, view(g), dims, false);
   return out;
 }
@@ -182,6 +195,8 @@ Array sum_to_shape_kernel(const Node& node, std::span<const Array* const> in) {
   }
   Array out = Array::uninitialized(like, g.dtype());
   at::Tensor o = view(out, kept);
+  const SerialBelow serial(static_cast<std::int64_t>(g.size()),
+                           kParallelElements);
   if (dims.empty()) {
     o.copy_(view(g));
   } else {
