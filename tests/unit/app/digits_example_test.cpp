@@ -19,8 +19,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// From the source directory CMake gives, not __FILE__: ccache's base_dir
+// makes __FILE__ relative to the build directory, not to where tests run.
 const fs::path kData =
-    fs::path(__FILE__).parent_path() / "../../../examples/data/digits.csv";
+    fs::path(TENSORPLUG_SOURCE_DIR) / "examples/data/digits.csv";
 
 std::string parse_error(const std::string& text) {
   std::istringstream in(text);
