@@ -53,7 +53,8 @@ Array binary_kernel(const Node& node, std::span<const Array* const> in) {
   const Array& b = *in[1];
   Shape shape;
   if (!aten_dtype(a.dtype()) || !tp::dtype_equal(a.dtype(), b.dtype()) ||
-      !broadcast(a.shape(), b.shape(), shape)) {
+      !broadcast(a.shape(), b.shape(), shape) ||
+      std::max(a.size(), b.size()) < kAtenMinElements) {
     return node.op->eval(node, in);  // computes or reports
   }
   Array out = Array::uninitialized(shape, a.dtype());
@@ -79,7 +80,8 @@ bool plain_relu(const Node& node) {
 
 Array relu_kernel(const Node& node, std::span<const Array* const> in) {
   const Array& x = *in[0];
-  if (!aten_dtype(x.dtype()) || !plain_relu(node)) {
+  if (!aten_dtype(x.dtype()) || !plain_relu(node) ||
+      x.size() < kAtenMinElements) {
     return node.op->eval(node, in);
   }
   Array out = Array::uninitialized(x.shape(), x.dtype());
@@ -98,7 +100,8 @@ Array relu_grad_kernel(const Node& node, std::span<const Array* const> in) {
   const Array& x = *in[0];
   const Array& g = *in[1];
   if (!aten_dtype(x.dtype()) || !tp::dtype_equal(x.dtype(), g.dtype()) ||
-      x.shape() != g.shape() || !plain_relu(node)) {
+      x.shape() != g.shape() || !plain_relu(node) ||
+      x.size() < kAtenMinElements) {
     return node.op->eval(node, in);
   }
   Array out = Array::uninitialized(x.shape(), x.dtype());
@@ -113,7 +116,8 @@ Array relu_grad_kernel(const Node& node, std::span<const Array* const> in) {
 
 Array softmax_kernel(const Node& node, std::span<const Array* const> in) {
   const Array& x = *in[0];
-  if (!aten_dtype(x.dtype()) || x.shape().empty()) {
+  if (!aten_dtype(x.dtype()) || x.shape().empty() ||
+      x.size() < kAtenMinElements) {
     return node.op->eval(node, in);
   }
   const std::size_t axis = tptk::normalize_axis(
@@ -141,7 +145,8 @@ Array bias_add_kernel(const Node& node, std::span<const Array* const> in) {
   const Array& b = *in[1];
   std::size_t axis = 0;
   if (!aten_dtype(x.dtype()) || !tp::dtype_equal(x.dtype(), b.dtype()) ||
-      !channel_axis(node, x.shape(), b.shape(), axis)) {
+      !channel_axis(node, x.shape(), b.shape(), axis) ||
+      x.size() < kAtenMinElements) {
     return node.op->eval(node, in);
   }
   Array out = Array::uninitialized(x.shape(), x.dtype());
@@ -160,7 +165,8 @@ Array bias_add_grad_kernel(const Node& node, std::span<const Array* const> in) {
   const Array& b = *in[1];
   std::size_t axis = 0;
   if (!aten_dtype(g.dtype()) ||
-      !channel_axis(node, g.shape(), b.shape(), axis)) {
+      !channel_axis(node, g.shape(), b.shape(), axis) ||
+      g.size() < kAtenMinElements) {
     return node.op->eval(node, in);
   }
   Array out = Array::uninitialized(b.shape(), g.dtype());
@@ -181,7 +187,8 @@ Array sum_to_shape_kernel(const Node& node, std::span<const Array* const> in) {
   const Array& g = *in[0];
   const Shape& like = in[1]->shape();
   const Shape& gs = g.shape();
-  if (!aten_dtype(g.dtype()) || like.size() > gs.size() || g.size() == 0) {
+  if (!aten_dtype(g.dtype()) || like.size() > gs.size() ||
+      g.size() < kAtenMinElements) {
     return node.op->eval(node, in);
   }
   const std::size_t lead = gs.size() - like.size();

@@ -7,7 +7,6 @@
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
-#include <mutex>
 #include <thread>
 
 namespace tptorch {
@@ -50,15 +49,27 @@ int requested_threads(std::string& error) {
 }
 
 std::string apply_threads(int threads) {
-  static std::once_flag interop;
-  std::call_once(interop, [] { at::set_num_interop_threads(1); });
+  // Once per process, and only if nobody did: libtorch throws on a second
+  // call, or once its inter-op pool has started (the application's own
+  // libtorch use, or this plugin loaded a second time in the process). Then
+  // the existing setting stays.
+  std::string interop = "1 inter-op";
+  if (at::get_num_interop_threads() != 1) {
+    try {
+      at::set_num_interop_threads(1);
+    } catch (const std::exception&) {
+      interop = std::to_string(at::get_num_interop_threads()) +
+                " inter-op (set before this backend)";
+    }
+  }
   if (at::get_num_threads() != threads) at::set_num_threads(threads);
   std::string blas = "BLAS threads unknown (not OpenBLAS)";
   if (SetThreads set = openblas_set_threads()) {
     set(1);
     blas = "OpenBLAS 1 thread";
   }
-  return std::to_string(threads) + " intra-op thread(s), 1 inter-op; " + blas;
+  return std::to_string(threads) + " intra-op thread(s), " + interop + "; " +
+         blas;
 }
 
 }  // namespace tptorch
