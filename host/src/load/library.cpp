@@ -65,6 +65,13 @@ std::string trial_load(const std::string& fd_path,
       sigaddset(&crash_signals, sig);
     }
     ::sigprocmask(SIG_UNBLOCK, &crash_signals, nullptr);
+    // The read end is the parent's: kept open here, a child writing more
+    // than the parent reads (4 KiB; LD_DEBUG, chatty constructors) would
+    // block forever on a full pipe instead of getting EPIPE.
+    // SIGPIPE ignored: past those 4 KiB a write fails (EPIPE), it does not
+    // kill the trial.
+    ::close(err[0]);
+    ::signal(SIGPIPE, SIG_IGN);
     ::dup2(err[1], STDERR_FILENO);
     void* handle = ::dlopen(fd_path.c_str(), RTLD_NOW | RTLD_LOCAL);
     ::_exit(handle != nullptr ? 0 : 1);

@@ -19,10 +19,11 @@ namespace tensorplug {
 namespace fs = std::filesystem;
 namespace {
 
-/// Backends Keras knows that have no native tensorplug plugin.
-constexpr std::array<std::string_view, 8> kKerasOnly = {
-    "tensorflow", "theano",   "cntk",  "jax",
-    "numpy",      "openvino", "mxnet", "torch"};
+/// Backends Keras knows that have no native tensorplug plugin. (`torch` is
+/// not one: it is the builtin torch backend, plugins/torch; where it was not
+/// built, the name is looked up like any other.)
+constexpr std::array<std::string_view, 7> kKerasOnly = {
+    "tensorflow", "theano", "cntk", "jax", "numpy", "openvino", "mxnet"};
 
 /// The name with control characters escaped, so a message shows them.
 std::string printable(std::string_view text) {
