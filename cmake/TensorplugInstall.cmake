@@ -55,7 +55,7 @@ endforeach()
 # ctest - and plugin_api/include, host/include: links to the installed
 # headers), and share/tensorplug/examples, a link to its examples/.
 # tests/package/ builds the installed example and checks every link.
-set(TENSORPLUG_DOC_FILES README.md plugins/native/README.md
+set(TENSORPLUG_DOC_FILES README.md plugins/native/README.md plugins/torch/README.md
   plugins/tensorflow/README.md bench/README.md bench/RESULTS.md
   plugin_api/CHANGELOG.md examples/data/README.md)
 foreach(file IN LISTS TENSORPLUG_DOC_FILES)
