@@ -291,17 +291,36 @@ std::string fix_openblas_core(char** argv) {
   return "Prescott (re-executing failed)";
 }
 
-/// Sets every thread pool the measured code may use: OpenBLAS's (also the
+/// The process-wide pools the measured code may use: OpenBLAS's (also the
 /// BLAS libtorch calls: Debian's libblas.so.3 is OpenBLAS) and libtorch's
-/// intra-op pool (also what a libtorch-based backend uses). Every benchmark
-/// calls it before its loop, so that a baseline at another count never
-/// leaves its setting to the next benchmark.
-void set_pools(int threads) {
-  openblas_set_num_threads(threads);
+/// intra-op pool (also what a libtorch-based backend uses).
+struct Pools {
+  int blas = 1;
+  int aten = 1;
+};
+
+/// The pools as they are now (right after a backend's context_init: as
+/// that backend chose them).
+Pools current_pools() {
+  Pools p;
+  p.blas = openblas_get_num_threads();
 #ifdef TP_BENCH_HAVE_TORCH
-  tt::set_threads(threads);
+  p.aten = tt::threads();
+#endif
+  return p;
+}
+
+/// Every benchmark sets the pools before its loop, so that no benchmark
+/// inherits another's setting: a baseline at its thread count, a backend as
+/// its own context_init set them when it was loaded (native and torch keep
+/// OpenBLAS at one thread and split work themselves).
+void set_pools(const Pools& p) {
+  openblas_set_num_threads(p.blas);
+#ifdef TP_BENCH_HAVE_TORCH
+  tt::set_threads(p.aten);
 #endif
 }
+void set_pools(int threads) { set_pools(Pools{threads, threads}); }
 
 // --------------------------------------------------------------------------
 // Reporting: console output, plus every repetition kept for the medians.
@@ -424,6 +443,8 @@ struct BackendWorkloads {
   std::optional<tb::MlpModel> mlp;
   std::optional<tb::CnnModel> cnn;
   std::optional<Function> tiny;
+  /// The pools as this backend's context_init left them.
+  Pools pools;
 };
 
 /// One ratio line of the summary.
@@ -451,8 +472,8 @@ struct BenchContext {
 };
 
 template <class Body>
-void run_loop(benchmark::State& state, int threads, Body&& body) {
-  set_pools(threads);
+void run_loop(benchmark::State& state, const Pools& pools, Body&& body) {
+  set_pools(pools);
   try {
     for (auto _ : state) body();
   } catch (const std::exception& e) {
@@ -525,7 +546,7 @@ std::optional<Backend> load(const std::string& name, BenchContext& ctx,
 BackendWorkloads build_and_check(
     const std::string& name, Backend b, BenchContext& ctx, int threads,
     [[maybe_unused]] const BackendWorkloads* first) {
-  BackendWorkloads w{name, b, {}, {}, {}, {}};
+  BackendWorkloads w{name, b, {}, {}, {}, {}, {}};
   const std::string tag = name + " (threads " + std::to_string(threads) + ")";
   auto add = [&](Check c) {
     c.what = tag + ": " + c.what;
@@ -667,8 +688,8 @@ void register_phase(Phase& p, BenchContext& ctx) {
       Function f = *w.gemm[i];
       reg(
           bench_name(t, gemm_workload(g.n), w.name),
-          [f, inputs, t](benchmark::State& s) {
-            run_loop(s, t, [&] {
+          [f, inputs, pools = w.pools](benchmark::State& s) {
+            run_loop(s, pools, [&] {
               auto out = f(*inputs);
               benchmark::DoNotOptimize(out);
             });
@@ -682,15 +703,15 @@ void register_phase(Phase& p, BenchContext& ctx) {
           std::vector<Array>{ctx.mlp_data.x_array()});
       Function step = w.mlp->step, forward = w.mlp->forward;
       reg(bench_name(t, "mlp_step", w.name),
-          [step, xy, t](benchmark::State& s) {
-            run_loop(s, t, [&] {
+          [step, xy, pools = w.pools](benchmark::State& s) {
+            run_loop(s, pools, [&] {
               auto out = step(*xy);
               benchmark::DoNotOptimize(out);
             });
           });
       reg(bench_name(t, "mlp_forward", w.name),
-          [forward, x, t](benchmark::State& s) {
-            run_loop(s, t, [&] {
+          [forward, x, pools = w.pools](benchmark::State& s) {
+            run_loop(s, pools, [&] {
               auto out = forward(*x);
               benchmark::DoNotOptimize(out);
             });
@@ -701,8 +722,8 @@ void register_phase(Phase& p, BenchContext& ctx) {
           ctx.cnn_data.x_array(w.cnn->format), ctx.cnn_data.y_array()});
       Function step = w.cnn->step;
       reg(bench_name(t, "cnn_step", w.name),
-          [step, xy, t](benchmark::State& s) {
-            run_loop(s, t, [&] {
+          [step, xy, pools = w.pools](benchmark::State& s) {
+            run_loop(s, pools, [&] {
               auto out = step(*xy);
               benchmark::DoNotOptimize(out);
             });
@@ -712,12 +733,13 @@ void register_phase(Phase& p, BenchContext& ctx) {
       auto x = std::make_shared<std::vector<Array>>(
           std::vector<Array>{Array::of<float>({1}, {1.0f})});
       Function tiny = *w.tiny;
-      reg(bench_name(t, "tiny", w.name), [tiny, x, t](benchmark::State& s) {
-        run_loop(s, t, [&] {
-          auto out = tiny(*x);
-          benchmark::DoNotOptimize(out);
-        });
-      });
+      reg(bench_name(t, "tiny", w.name),
+          [tiny, x, pools = w.pools](benchmark::State& s) {
+            run_loop(s, pools, [&] {
+              auto out = tiny(*x);
+              benchmark::DoNotOptimize(out);
+            });
+          });
     }
   }
 
@@ -731,7 +753,7 @@ void register_phase(Phase& p, BenchContext& ctx) {
         bench_name(t, gemm_workload(g.n), "openblas"),
         [&g, c, t](benchmark::State& s) {
           const int n = static_cast<int>(g.n);
-          run_loop(s, t, [&] {
+          run_loop(s, Pools{t, t}, [&] {
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n,
                         1.0f, g.a.data(), n, g.b.data(), n, 0.0f, c, n);
             benchmark::ClobberMemory();
@@ -756,27 +778,29 @@ void register_phase(Phase& p, BenchContext& ctx) {
       tt::Gemm* g = p.torch_gemm[i].get();
       reg(
           bench_name(t, gemm_workload(ctx.gemm_data[i].n), impl),
-          [g, lt](benchmark::State& s) { run_loop(s, lt, [&] { g->run(); }); },
+          [g, lt](benchmark::State& s) {
+            run_loop(s, Pools{lt, lt}, [&] { g->run(); });
+          },
           ctx.gemm_data[i].flops());
     }
     tt::Mlp* mlp = p.torch_mlp.get();
     reg(bench_name(t, "mlp_step", impl), [mlp, lt](benchmark::State& s) {
-      run_loop(s, lt, [&] { mlp->step(); });
+      run_loop(s, Pools{lt, lt}, [&] { mlp->step(); });
     });
     reg(bench_name(t, "mlp_forward", impl), [mlp, lt](benchmark::State& s) {
-      run_loop(s, lt, [&] { mlp->forward(); });
+      run_loop(s, Pools{lt, lt}, [&] { mlp->forward(); });
     });
     tt::Cnn* cnn = p.torch_cnn.get();
     reg(bench_name(t, "cnn_step", impl), [cnn, lt](benchmark::State& s) {
-      run_loop(s, lt, [&] { cnn->step(); });
+      run_loop(s, Pools{lt, lt}, [&] { cnn->step(); });
     });
     tt::Tiny* tiny = p.torch_tiny.get();
     reg(bench_name(t, "tiny", impl), [tiny, lt](benchmark::State& s) {
-      run_loop(s, lt, [&] { tiny->add_tensor(); });
+      run_loop(s, Pools{lt, lt}, [&] { tiny->add_tensor(); });
     });
     reg(bench_name(t, "tiny", "libtorch_scalar@" + std::to_string(lt)),
         [tiny, lt](benchmark::State& s) {
-          run_loop(s, lt, [&] { tiny->add_scalar(); });
+          run_loop(s, Pools{lt, lt}, [&] { tiny->add_scalar(); });
         });
   }
 #endif
@@ -962,9 +986,11 @@ int main(int argc, char** argv) {
         std::printf("backend %s: %s\n", name.c_str(),
                     ctx.backend_info.back().second.c_str());
       }
+      const Pools chosen = current_pools();
       const BackendWorkloads* first =
           p.backends.empty() ? nullptr : &p.backends.front();
       BackendWorkloads w = build_and_check(name, *b, ctx, t, first);
+      w.pools = chosen;
       p.backends.push_back(std::move(w));
       ctx.phase_backends[t].push_back(name);
     }

@@ -52,6 +52,8 @@ void set_threads(int n) {
   if (at::get_num_threads() != n) at::set_num_threads(n);
 }
 
+int threads() { return at::get_num_threads(); }
+
 // ----- GEMM ---------------------------------------------------------------
 
 struct Gemm::Impl {

@@ -20,6 +20,8 @@ namespace tensorplug::bench::torch_baseline {
 std::string version();
 /// at::set_num_threads (intra-op pool; the BLAS pool is OpenBLAS's own).
 void set_threads(int n);
+/// at::get_num_threads.
+int threads();
 
 /// at::mm(a, b) of two n x n float32 tensors.
 class Gemm {
