@@ -63,7 +63,7 @@ foreach(file IN LISTS TENSORPLUG_DOC_FILES)
   install(FILES ${file} DESTINATION ${CMAKE_INSTALL_DOCDIR}/${dir})
 endforeach()
 install(DIRECTORY docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/docs
-  FILES_MATCHING PATTERN "*.md")
+  FILES_MATCHING PATTERN "*.md" PATTERN "*.png")
 install(DIRECTORY examples/conformance_plugin
   DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples)
 # Relative symbolic links, made at install time (so that they hold in a

@@ -18,10 +18,16 @@ cmake --build --preset "$preset" -j "$jobs"
 
 case "$mode" in
   main)
-    # The main job: train the digits classifier on the configured backend
-    # (keras.json, created with the defaults when missing, or KERAS_BACKEND).
+    # The main job: train the Fashion-MNIST CNN on the configured backend
+    # (keras.json, created with the defaults when missing, or KERAS_BACKEND),
+    # then draw its per-epoch history (docs/images/fashion-history.png).
     "build/$preset/bin/tensorplug" info
-    "build/$preset/bin/tensorplug-digits"
+    history="build/$preset/fashion-history.csv"
+    "build/$preset/bin/tensorplug-fashion" --history "$history" \
+      --save "build/$preset/fashion-cnn.safetensors"
+    if [ -x .venv/bin/python ] && .venv/bin/python -c 'import matplotlib' 2>/dev/null; then
+      .venv/bin/python scripts/plot_history.py "$history" "build/$preset/fashion-history.png"
+    fi
     ;;
   test)
     ctest --preset "$preset" -j "$jobs"

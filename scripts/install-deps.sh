@@ -4,7 +4,8 @@
 # tensorflow-cpu wheel (scripts/install-python.sh; its C API is used by
 # plugins/tensorflow). Idempotent: installs nothing when everything is present.
 # libopenblas-dev: the native backend's BLAS; libtorch-dev: the libtorch
-# baselines of bench/ (and the coming torch backend).
+# baselines of bench/ and the torch backend; zlib1g-dev and
+# dataset-fashion-mnist: the main job (tensorplug-fashion) and its data.
 # Runs as root, or through sudo when not root (apt-get only).
 #   TENSORPLUG_SKIP_TENSORFLOW=1  skip python3-venv, the venv and TensorFlow
 set -euo pipefail
@@ -17,6 +18,7 @@ packages=(
   libbenchmark-dev
   libopenblas-dev
   libtorch-dev
+  zlib1g-dev dataset-fashion-mnist
 )
 if [ "${TENSORPLUG_SKIP_TENSORFLOW:-0}" != 1 ]; then
   packages+=(python3 python3-venv)

@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "../common/batches.hpp"
+
 namespace digits {
 
 inline constexpr int kSide = 8;
@@ -94,18 +96,7 @@ inline Dataset slice(const Dataset& d, std::size_t begin, std::size_t end) {
   return out;
 }
 
-/// A permutation of 0..n-1 from a seeded Mersenne Twister (Fisher-Yates on
-/// the raw 32-bit outputs, so it is the same with every standard library).
-inline std::vector<std::size_t> shuffled_indices(std::size_t n,
-                                                 std::mt19937& rng) {
-  std::vector<std::size_t> idx(n);
-  for (std::size_t i = 0; i < n; ++i) idx[i] = i;
-  for (std::size_t i = n; i > 1; --i) {
-    const std::size_t j = rng() % i;
-    std::swap(idx[i - 1], idx[j]);
-  }
-  return idx;
-}
+using tpex::shuffled_indices;
 
 /// Rows `rows` of `d`, in that order.
 inline Dataset select(const Dataset& d, const std::vector<std::size_t>& rows) {
@@ -147,40 +138,19 @@ inline std::pair<Dataset, Dataset> split(const Dataset& d) {
 
 /// A batch of rows `idx[begin, end)`: pixels (rows x 64) and one-hot labels
 /// (rows x 10).
-struct Batch {
-  std::vector<float> pixels;
-  std::vector<float> one_hot;
-  std::vector<int> labels;
-  std::size_t rows = 0;
-};
+using tpex::Batch;
 
 inline Batch gather_batch(const Dataset& d, const std::vector<std::size_t>& idx,
                           std::size_t begin, std::size_t end) {
-  Batch b;
-  b.rows = end - begin;
-  b.pixels.reserve(b.rows * kFeatures);
-  b.one_hot.assign(b.rows * kClasses, 0.0f);
-  for (std::size_t r = 0; r < b.rows; ++r) {
-    const std::size_t i = idx[begin + r];
-    b.pixels.insert(b.pixels.end(), d.pixels.begin() + i * kFeatures,
-                    d.pixels.begin() + (i + 1) * kFeatures);
-    b.one_hot[r * kClasses + d.labels[i]] = 1.0f;
-    b.labels.push_back(d.labels[i]);
-  }
-  return b;
+  return tpex::gather_batch(d.pixels, d.labels, kFeatures, kClasses, idx, begin,
+                            end);
 }
 
 /// How many rows of `probabilities` (rows x 10) have their largest value at
 /// the true label (ties: the first maximum, as argmax).
 inline std::size_t count_correct(const std::vector<float>& probabilities,
                                  const std::vector<int>& labels) {
-  std::size_t correct = 0;
-  for (std::size_t r = 0; r < labels.size(); ++r) {
-    const auto row = probabilities.begin() + r * kClasses;
-    const auto best = std::max_element(row, row + kClasses) - row;
-    if (best == labels[r]) ++correct;
-  }
-  return correct;
+  return tpex::count_correct(probabilities, labels, kClasses);
 }
 
 }  // namespace digits

@@ -18,10 +18,11 @@
 #include <string>
 #include <vector>
 
+#include "../common/cli.hpp"
+#include "../common/optimizer.hpp"
+#include "../common/progress.hpp"
 #include "dataset.hpp"
 #include "model.hpp"
-#include "optimizer.hpp"
-#include "progress.hpp"
 
 namespace fs = std::filesystem;
 namespace K = tensorplug::keras;
@@ -61,25 +62,9 @@ struct Options {
   bool json = false;
 };
 
-struct UsageError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-long long to_integer(const std::string& option, const std::string& text,
-                     long long min) {
-  std::size_t used = 0;
-  long long v = 0;
-  try {
-    v = std::stoll(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used == 0 || used != text.size() || v < min) {
-    throw UsageError(option + " expects an integer >= " + std::to_string(min) +
-                     ", got `" + text + "`");
-  }
-  return v;
-}
+using tpex::json_string;
+using tpex::to_integer;
+using tpex::UsageError;
 
 Options parse(int argc, char** argv) {
   Options o;
@@ -111,12 +96,7 @@ Options parse(int argc, char** argv) {
       }
       o.optimizer = v;
     } else if (arg == "--lr") {
-      char* end = nullptr;
-      const double lr = std::strtod(v.c_str(), &end);
-      if (end == v.c_str() || *end != '\0' || !(lr > 0)) {
-        throw UsageError("--lr expects a positive number, got `" + v + "`");
-      }
-      o.lr = lr;
+      o.lr = tpex::to_positive(arg, v);
     } else if (arg == "--seed") {
       o.seed = static_cast<std::uint32_t>(to_integer(arg, v, 0));
     } else if (arg == "--data") {
@@ -159,7 +139,7 @@ struct Result {
 };
 
 Result run(const Options& o, const tensorplug::Backend& backend,
-           digits::Progress& progress) {
+           tpex::Progress& progress) {
   const auto start = std::chrono::steady_clock::now();
   const digits::Dataset all =
       digits::load_csv(o.data ? *o.data : default_data());
@@ -172,7 +152,7 @@ Result run(const Options& o, const tensorplug::Backend& backend,
   const Tensor loss = K::mean(K::categorical_crossentropy(y, m.probabilities));
   const double lr = o.lr.value_or(o.optimizer == "adam" ? 0.01 : 0.1);
   const auto updates =
-      digits::optimizer_updates(o.optimizer, backend, loss, m.weights, lr);
+      tpex::optimizer_updates(o.optimizer, backend, loss, m.weights, lr);
   const auto train_step = backend.function(
       {m.input, y}, {loss, m.probabilities}, updates, "train_step");
   const auto predict =
@@ -223,70 +203,39 @@ Result run(const Options& o, const tensorplug::Backend& backend,
   return r;
 }
 
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-  Options o;
-  try {
-    o = parse(argc, argv);
-  } catch (const UsageError& e) {
-    std::fprintf(stderr, "tensorplug-digits: %s\n%s", e.what(), kUsage);
-    return static_cast<int>(tensorplug::ExitCode::kUsage);
-  }
-  try {
-    // Keras's `from keras import backend`: keras.json, then KERAS_BACKEND;
-    // --backend names one explicitly, the other settings still apply.
-    const tensorplug::Backend backend =
-        o.backend ? tensorplug::load_backend(*o.backend)
-                  : tensorplug::load_backend();
-    std::FILE* out = o.json ? stderr : stdout;
-    digits::Progress progress(out, ::isatty(::fileno(out)) == 1);
-    const std::string format(
-        tensorplug::to_string(backend.settings().image_data_format.value));
-    if (!o.json) {
-      std::printf("Model %s (%s), optimizer %s, backend %s\n", o.model.c_str(),
-                  format.c_str(), o.optimizer.c_str(), backend.name().c_str());
-    }
-    const Result r = run(o, backend, progress);
-    if (o.json) {
-      std::printf(
-          "{\"backend\": %s, \"model\": %s, \"image_data_format\": %s, "
-          "\"optimizer\": %s, \"epochs\": %d, \"batch_size\": %zu, "
-          "\"seed\": %u, \"loss\": %.6f, \"test_accuracy\": %.6f, "
-          "\"seconds\": %.3f}\n",
-          json_string(backend.name()).c_str(), json_string(o.model).c_str(),
-          json_string(format).c_str(), json_string(o.optimizer).c_str(),
-          o.epochs, o.batch_size, o.seed, r.loss, r.test_accuracy, r.seconds);
-    } else {
-      std::printf(
-          "Test accuracy: %.4f (%zu/%zu) - loss: %.4f - %zu parameters - "
-          "%.1fs\n",
-          r.test_accuracy, r.correct, r.test_size, r.loss, r.parameters,
-          r.seconds);
-    }
-    return 0;
-  } catch (const tensorplug::Error& e) {
-    std::fprintf(stderr, "tensorplug-digits: %s\n", e.what());
-    return static_cast<int>(e.code());
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "tensorplug-digits: %s\n", e.what());
-    return 1;
-  }
+  return tpex::guarded_main(
+      "tensorplug-digits", kUsage, argc, argv, parse, [](const Options& o) {
+        const tensorplug::Backend backend = tpex::load_backend(o.backend);
+        std::FILE* out = o.json ? stderr : stdout;
+        tpex::Progress progress(out, ::isatty(::fileno(out)) == 1);
+        const std::string format(
+            tensorplug::to_string(backend.settings().image_data_format.value));
+        if (!o.json) {
+          std::printf("Model %s (%s), optimizer %s, backend %s\n",
+                      o.model.c_str(), format.c_str(), o.optimizer.c_str(),
+                      backend.name().c_str());
+        }
+        const Result r = run(o, backend, progress);
+        if (o.json) {
+          std::printf(
+              "{\"backend\": %s, \"model\": %s, \"image_data_format\": %s, "
+              "\"optimizer\": %s, \"epochs\": %d, \"batch_size\": %zu, "
+              "\"seed\": %u, \"loss\": %.6f, \"test_accuracy\": %.6f, "
+              "\"seconds\": %.3f}\n",
+              json_string(backend.name()).c_str(), json_string(o.model).c_str(),
+              json_string(format).c_str(), json_string(o.optimizer).c_str(),
+              o.epochs, o.batch_size, o.seed, r.loss, r.test_accuracy,
+              r.seconds);
+        } else {
+          std::printf(
+              "Test accuracy: %.4f (%zu/%zu) - loss: %.4f - %zu parameters - "
+              "%.1fs\n",
+              r.test_accuracy, r.correct, r.test_size, r.loss, r.parameters,
+              r.seconds);
+        }
+        return 0;
+      });
 }

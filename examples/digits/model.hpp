@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "../common/layers.hpp"
 #include "dataset.hpp"
 
 namespace digits {
@@ -33,20 +34,7 @@ struct Model {
   std::size_t parameters = 0;
 };
 
-/// Keras's glorot_uniform, from a seeded Mersenne Twister (the 24 high bits
-/// of each output), so that a seed gives the same weights everywhere.
-inline Array glorot_uniform(const Ints& shape, std::int64_t fan_in,
-                            std::int64_t fan_out, std::mt19937& rng) {
-  const double limit = std::sqrt(6.0 / static_cast<double>(fan_in + fan_out));
-  std::int64_t n = 1;
-  for (auto d : shape) n *= d;
-  std::vector<float> values(static_cast<std::size_t>(n));
-  for (auto& v : values) {
-    const double u = static_cast<double>(rng() >> 8) / 16777216.0;
-    v = static_cast<float>((2.0 * u - 1.0) * limit);
-  }
-  return Array::of<float>(shape, std::span<const float>(values));
-}
+using tpex::glorot_uniform;
 
 inline Tensor new_weight(Model& m, const Backend& b, const Array& value,
                          const std::string& name) {

@@ -78,6 +78,11 @@ struct TENSORPLUG_API Settings {
   void set_image_data_format(std::string_view name);
 };
 
+/// The backend a missing configuration means, and that a new keras.json
+/// names: "native" (the fast CPU backend, which passes the conformance kit)
+/// when this build of tensorplug has it, else "reference" (the oracle).
+TENSORPLUG_API const char* default_backend_name();
+
 /// How to find and treat the configuration.
 struct TENSORPLUG_API ConfigOptions {
   /// Use this directory instead of $KERAS_HOME / ~/.keras.
@@ -92,7 +97,7 @@ struct TENSORPLUG_API ConfigOptions {
   /// Write keras.json with the defaults when it is missing.
   bool write_default_file = true;
   /// The backend written/used when none is configured.
-  std::string default_backend = "reference";
+  std::string default_backend = default_backend_name();
 };
 
 /// The result of reading the configuration.

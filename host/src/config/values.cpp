@@ -86,6 +86,8 @@ namespace {
 Source runtime_source() { return Source{Source::Kind::kRuntime, {}}; }
 }  // namespace
 
+const char* default_backend_name() { return TENSORPLUG_DEFAULT_BACKEND; }
+
 Settings Settings::defaults(std::string default_backend) {
   Settings settings;
   settings.backend = {std::move(default_backend), Source{}};

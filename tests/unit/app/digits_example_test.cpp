@@ -8,10 +8,10 @@
 #include <set>
 #include <sstream>
 
+#include "../../../examples/common/optimizer.hpp"
+#include "../../../examples/common/progress.hpp"
 #include "../../../examples/digits/dataset.hpp"
 #include "../../../examples/digits/model.hpp"
-#include "../../../examples/digits/optimizer.hpp"
-#include "../../../examples/digits/progress.hpp"
 #include "tensorplug/resolve.hpp"
 
 using Catch::Matchers::Contains;
@@ -121,13 +121,41 @@ TEST_CASE("Shuffling is a seeded permutation and batches carry one-hot labels",
 }
 
 TEST_CASE("The progress bar looks like Keras's", "[app]") {
-  CHECK(digits::progress_bar(12, 45) ==
-        "12/45 [=======>......................]");
-  CHECK(digits::progress_bar(45, 45) ==
-        "45/45 [==============================]");
-  CHECK(digits::progress_bar(1, 45) ==
-        " 1/45 [..............................]");
-  CHECK(digits::metrics(0.43214, 0.87649) == " - loss: 0.4321 - acc: 0.8765");
+  CHECK(tpex::progress_bar(12, 45) == "12/45 [=======>......................]");
+  CHECK(tpex::progress_bar(45, 45) == "45/45 [==============================]");
+  CHECK(tpex::progress_bar(1, 45) == " 1/45 [..............................]");
+  CHECK(tpex::metrics(0.43214, 0.87649) == " - loss: 0.4321 - acc: 0.8765");
+  CHECK(tpex::metrics(0.5, 0.25, "val_") ==
+        " - val_loss: 0.5000 - val_acc: 0.2500");
+  SECTION("a step's time is in s, ms or us, never 0ms") {
+    CHECK(tpex::per_step(2.4) == "2s/step");
+    CHECK(tpex::per_step(0.048) == "48ms/step");
+    CHECK(tpex::per_step(0.0002) == "200us/step");
+  }
+  SECTION("the ETA is in seconds, then m:ss, then h:mm:ss") {
+    CHECK(tpex::eta(7.4) == "7s");
+    CHECK(tpex::eta(125) == "2:05");
+    CHECK(tpex::eta(3725) == "1:02:05");
+    CHECK(tpex::eta(-1) == "0s");
+  }
+}
+
+TEST_CASE("Progress written to a log file has no carriage returns", "[app]") {
+  std::FILE* log = std::tmpfile();
+  REQUIRE(log != nullptr);
+  tpex::Progress progress(log, /*tty=*/false);
+  progress.begin_epoch(1, 2);
+  for (std::size_t k = 1; k <= 100; ++k) progress.batch(k, 100, 0.5, 0.5);
+  progress.end_epoch(100, 2.0, 0.5, 0.75, tpex::Validation{0.25, 0.875});
+  std::rewind(log);
+  std::string text;
+  for (int c = std::fgetc(log); c != EOF; c = std::fgetc(log))
+    text += static_cast<char>(c);
+  std::fclose(log);
+  CHECK(text.find('\r') == std::string::npos);
+  CHECK(text ==
+        "Epoch 1/2\n100/100 [==============================] - 2s 20ms/step"
+        " - loss: 0.5000 - acc: 0.7500 - val_loss: 0.2500 - val_acc: 0.8750\n");
 }
 
 TEST_CASE("Both models follow image_data_format and train a step", "[app]") {
@@ -159,7 +187,7 @@ TEST_CASE("Both models follow image_data_format and train a step", "[app]") {
       for (const char* opt : {"sgd", "adam"}) {
         const auto f = b.function(
             {cnn.input, y}, {loss},
-            digits::optimizer_updates(opt, b, loss, cnn.weights, 0.01));
+            tpex::optimizer_updates(opt, b, loss, cnn.weights, 0.01));
         std::vector<float> x(2 * 64, 0.5f), t(20, 0.0f);
         t[3] = t[15] = 1.0f;
         const auto shape = std::vector<std::int64_t>{

@@ -153,13 +153,14 @@ const std::vector<std::string> kAllRequired = {"placeholder", "variable",
 
 TEST_CASE(
     "With an empty home, info creates keras.json with Keras's four keys and "
-    "uses the reference backend",
+    "uses the default backend",
     "[cli]") {
   Sandbox sb;
   const auto first = sb.run({"info"});
   INFO(first.describe());
   REQUIRE(first.exit_code == 0);
-  CHECK(contains(first.err, "Using reference backend."));
+  CHECK(contains(first.err, (std::string("Using ") +
+                             fixtures::kDefaultBackendName + " backend.")));
   CHECK(error_lines(first).empty());
   CHECK(contains(first.out, "created with the defaults"));
   CHECK(contains(first.out, sb.keras_json().string()));
@@ -174,15 +175,16 @@ TEST_CASE(
        {"floatx", "epsilon", "backend", "image_data_format"}) {
     CHECK(keys.contains(key));
   }
-  CHECK(keys.at("backend") == "reference");
+  CHECK(keys.at("backend") == fixtures::kDefaultBackendName);
   CHECK(keys.at("floatx") == "float32");
   CHECK(keys.at("image_data_format") == "channels_last");
 
   SECTION("the human report lists settings, backend and search roots") {
     for (const auto* text :
          {"backend", "floatx", "epsilon", "1e-07", "image_data_format",
-          "channels_last", "builtin", "reference.so", "API version",
-          "host speaks", "TENSORPLUG_PATH", "not set", "config directory"}) {
+          "channels_last", "builtin", fixtures::kDefaultBackendName,
+          "API version", "host speaks", "TENSORPLUG_PATH", "not set",
+          "config directory"}) {
       CHECK(contains(first.out, text));
     }
     CHECK(contains(first.out, (sb.home() / ".keras" / "backends").string()));
@@ -193,7 +195,8 @@ TEST_CASE(
     const auto r = sb.run({"info", "--json"});
     INFO(r.describe());
     REQUIRE(r.exit_code == 0);
-    CHECK(contains(r.err, "Using reference backend."));
+    CHECK(contains(r.err, (std::string("Using ") +
+                           fixtures::kDefaultBackendName + " backend.")));
     const json::value v = parse_json(r);
     CHECK(v.at("error").is_null());
     for (const auto* key :
@@ -202,16 +205,17 @@ TEST_CASE(
       CHECK(str(setting.at("source")) == "file");
       CHECK(same_file(str(setting.at("detail")), sb.keras_json()));
     }
-    CHECK(v.at("settings").at("backend").at("value") == "reference");
+    CHECK(v.at("settings").at("backend").at("value") ==
+          fixtures::kDefaultBackendName);
     CHECK(v.at("settings").at("epsilon").at("value").as_double() == 1e-07);
     const auto& config = v.at("config");
     CHECK(same_file(str(config.at("dir")), sb.home() / ".keras"));
     CHECK(config.at("existed") == true);
     CHECK(config.at("created") == false);
     const auto& backend = v.at("backend");
-    CHECK(backend.at("name") == "reference");
+    CHECK(backend.at("name") == fixtures::kDefaultBackendName);
     CHECK(backend.at("origin") == "builtin");
-    CHECK(same_file(str(backend.at("library")), fixtures::kReference));
+    CHECK(same_file(str(backend.at("library")), fixtures::kDefaultBackend));
     CHECK(backend.at("loaded") == true);
     CHECK(str(backend.at("api_version")) ==
           tensorplug::host_api_version().str());
@@ -254,7 +258,8 @@ TEST_CASE(
     const auto verbose = sb.run({"info", "-v"});
     CHECK(verbose.exit_code == 0);
     CHECK(contains(verbose.err, "debug"));
-    CHECK(contains(verbose.err, "Using reference backend."));
+    CHECK(contains(verbose.err, (std::string("Using ") +
+                                 fixtures::kDefaultBackendName + " backend.")));
   }
 }
 
@@ -268,7 +273,8 @@ TEST_CASE("info --json on an empty home reports the file as just created",
   CHECK(v.at("config").at("created") == true);
   CHECK(same_file(str(v.at("config").at("file")), sb.keras_json()));
   CHECK(v.at("config").at("source").at("kind") == "default");
-  CHECK(v.at("settings").at("backend").at("value") == "reference");
+  CHECK(v.at("settings").at("backend").at("value") ==
+        fixtures::kDefaultBackendName);
   // Every top-level key of the documented shape is there.
   for (const auto* key :
        {"settings", "config", "backend", "builtin", "search_roots", "error"}) {
@@ -329,6 +335,9 @@ TEST_CASE(
   fs::copy_file(fixtures::kReference, backends / "reference.so");
   fs::copy_file(fixtures::kValid, backends / "minimal.so");
   const fs::path tool = prefix / "bin" / "tensorplug";
+  // This install has the reference builtin only (not the default, native).
+  fs::create_directories(sb.keras_json().parent_path());
+  { std::ofstream(sb.keras_json()) << R"({"backend": "reference"})"; }
 
   const auto first = sb.run_program(tool, {"info"});
   INFO(first.describe());

@@ -67,7 +67,7 @@ TEST_CASE(
   SECTION("no library was loaded: no constructor marker appeared") {
     CHECK(sb.all_markers().empty());
   }
-  SECTION("the builtin reference backend is valid and in effect") {
+  SECTION("the builtin reference backend is valid; the default is in effect") {
     const auto& b = entry(m, fixtures::kReference);
     CHECK(b.at("name") == "reference");
     CHECK(b.at("origin") == "builtin");
@@ -75,11 +75,12 @@ TEST_CASE(
     CHECK(b.at("version_declaration") == true);
     CHECK(b.at("optional_count").as_int64() ==
           static_cast<std::int64_t>(b.at("optional").as_array().size()));
-    CHECK(b.at("in_effect") == true);
+    CHECK(b.at("in_effect") ==
+          (std::string_view(fixtures::kDefaultBackendName) == "reference"));
     CHECK(b.at("shadowed_by").is_null());
-    CHECK(v.at("effective").at("name") == "reference");
-    CHECK(
-        same_file(str(v.at("effective").at("library")), fixtures::kReference));
+    CHECK(v.at("effective").at("name") == fixtures::kDefaultBackendName);
+    CHECK(same_file(str(v.at("effective").at("library")),
+                    fixtures::kDefaultBackend));
   }
   SECTION("every builtin backend this build makes is listed as valid") {
     // TENSORPLUG_BUILT_BACKENDS: "native,reference,..." from CMake.

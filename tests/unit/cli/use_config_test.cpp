@@ -289,7 +289,7 @@ TEST_CASE("config path, get, set and unset read and edit keras.json", "[cli]") {
     const json::value file =
         json::parse(tensorplug::test::read_file(sb.keras_json()));
     CHECK(file.at("floatx") == "float16");
-    CHECK(file.at("backend") == "reference");
+    CHECK(file.at("backend") == fixtures::kDefaultBackendName);
     CHECK(file.as_object().size() == 4);
   }
   SECTION("usage errors exit 64") {

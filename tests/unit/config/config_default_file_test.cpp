@@ -27,13 +27,19 @@ using tensorplug::test::TempDir;
 
 namespace {
 
-constexpr const char* kDefaultFile =
-    "{\n"
-    "    \"floatx\": \"float32\",\n"
-    "    \"epsilon\": 1e-07,\n"
-    "    \"backend\": \"reference\",\n"
-    "    \"image_data_format\": \"channels_last\"\n"
-    "}\n";
+/// What a new keras.json holds: Keras's keys, with this build's default
+/// backend.
+std::string default_file(
+    const std::string& backend = tensorplug::default_backend_name()) {
+  return "{\n"
+         "    \"floatx\": \"float32\",\n"
+         "    \"epsilon\": 1e-07,\n"
+         "    \"backend\": \"" +
+         backend +
+         "\",\n"
+         "    \"image_data_format\": \"channels_last\"\n"
+         "}\n";
+}
 
 ConfigOptions in_dir(const fs::path& dir) {
   ConfigOptions options;
@@ -62,7 +68,7 @@ TEST_CASE(
     "spelling",
     "[config]") {
   CHECK(tensorplug::detail::default_file_content(
-            Settings::defaults("reference")) == kDefaultFile);
+            Settings::defaults("reference")) == default_file("reference"));
   SECTION("backend names are JSON-escaped") {
     CHECK_THAT(
         tensorplug::detail::default_file_content(Settings::defaults("a\"b")),
@@ -79,11 +85,12 @@ TEST_CASE("A missing file gives the defaults and is written with them",
   CHECK_FALSE(c.file_existed);
   CHECK(c.file_written);
   CHECK(c.file == dir / "keras.json");
-  CHECK(read_file(c.file) == kDefaultFile);
+  CHECK(read_file(c.file) == default_file());
   CHECK(leftovers(dir) == 0);
   CHECK(c.settings.floatx.value == FloatX::kFloat32);
   CHECK(c.settings.epsilon.value == 1e-07);
-  CHECK(c.settings.backend.value == "reference");
+  CHECK(c.settings.backend.value ==
+        std::string(tensorplug::default_backend_name()));
   CHECK(c.settings.backend.source.kind == Source::Kind::kDefault);
   CHECK(c.settings.floatx.source.kind == Source::Kind::kDefault);
 
@@ -109,7 +116,8 @@ TEST_CASE("write_default_file=false writes nothing", "[config]") {
   CHECK_FALSE(c.file_written);
   CHECK_FALSE(c.file_existed);
   CHECK_FALSE(fs::exists(tmp / "absent"));
-  CHECK(c.settings.backend.value == "reference");
+  CHECK(c.settings.backend.value ==
+        std::string(tensorplug::default_backend_name()));
 }
 
 TEST_CASE("The application's default backend is written and used", "[config]") {
@@ -144,9 +152,11 @@ TEST_CASE(
   const Config c = load_config(in_dir(tmp.path()));
   REQUIRE(c.file_written);
   REQUIRE(c.warnings.size() == 1);
-  CHECK_THAT(c.warnings[0], Contains("Wrote " + c.file.string() +
-                                     " with \"backend\": \"reference\", which "
-                                     "Python Keras cannot import"));
+  CHECK_THAT(c.warnings[0],
+             Contains("Wrote " + c.file.string() + " with \"backend\": \"" +
+                      tensorplug::default_backend_name() +
+                      "\", which "
+                      "Python Keras cannot import"));
   CHECK_THAT(c.warnings[0],
              Contains("Python Keras reading this file will fail"));
   CHECK_THAT(c.warnings[0], Contains("KERAS_HOME"));
@@ -164,7 +174,8 @@ TEST_CASE(
   const Config c = load_config(in_dir(tmp / "plain-file" / "sub"));
   CHECK_FALSE(c.file_written);
   CHECK_FALSE(c.file_existed);
-  CHECK(c.settings.backend.value == "reference");
+  CHECK(c.settings.backend.value ==
+        std::string(tensorplug::default_backend_name()));
   REQUIRE(c.warnings.size() == 1);
   CHECK_THAT(c.warnings[0], Contains("Could not write the default"));
   CHECK_THAT(c.warnings[0], Contains("Not a directory"));

@@ -156,7 +156,9 @@ TEST_CASE(
                       "/.keras is not a directory"));
   CHECK(c.file_written);
   CHECK(private_dir_problem(c.dir).empty());
-  CHECK_THAT(read_file(c.file), Contains("\"backend\": \"reference\""));
+  CHECK_THAT(read_file(c.file),
+             Contains("\"backend\": \"" +
+                      std::string(tensorplug::default_backend_name()) + "\""));
 
   SECTION("and reads it the next time") {
     const Config again = load_config();
@@ -177,7 +179,8 @@ TEST_CASE(
     const Config c = load_config();
     CHECK(c.dir.empty());
     CHECK(c.file.empty());
-    CHECK(c.settings.backend.value == "reference");
+    CHECK(c.settings.backend.value ==
+          std::string(tensorplug::default_backend_name()));
     CHECK(c.settings.backend.source.kind == Source::Kind::kDefault);
     CHECK_FALSE(c.file_written);
     CHECK_FALSE(c.file_existed);

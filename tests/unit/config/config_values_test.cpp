@@ -64,7 +64,8 @@ TEST_CASE("Missing keys take the default with the default source", "[config]") {
   const Config c = load_existing("{\"floatx\": \"float64\"}");
   CHECK(c.settings.floatx.value == FloatX::kFloat64);
   CHECK(c.settings.floatx.source.kind == Source::Kind::kFile);
-  CHECK(c.settings.backend.value == "reference");
+  CHECK(c.settings.backend.value ==
+        std::string(tensorplug::default_backend_name()));
   CHECK(c.settings.backend.source.describe() == "default");
   CHECK(c.settings.epsilon.value == 1e-07);
   CHECK(c.settings.epsilon.source.kind == Source::Kind::kDefault);

@@ -6,6 +6,7 @@
 // so a seeded graph repeats its sequence) and `dropout_apply` = x * mask
 // (broadcast). The VJP multiplies the gradient by the same mask node, which
 // the plan evaluates once per call, so forward and backward see one mask.
+#include <cmath>
 #include <random>
 #include <sstream>
 
@@ -82,13 +83,18 @@ Array eval_mask(const Node& node, std::span<const Array* const> in) {
   const std::uint64_t base =
       seed ? static_cast<std::uint64_t>(*seed) : std::random_device{}();
   std::mt19937_64 rng(splitmix(base) ^ splitmix(draw + 0x5EEDull));
-  std::uniform_real_distribution<double> u(0.0, 1.0);
+  // An element is kept when its uniform draw u = k / 2^53 (k the 53 high
+  // bits of one 64-bit output) is >= level, i.e. when k >= ceil(level *
+  // 2^53): an integer compare, not a floating-point distribution call per
+  // element (that was 9% of a Fashion-MNIST CNN step on native).
+  const std::uint64_t threshold =
+      static_cast<std::uint64_t>(std::ceil(std::ldexp(level, 53)));
   Array out(shape, node.dtype);
   dispatch_float(node.dtype, "dropout", [&]<class T>() {
     const T keep = static_cast<T>(1.0 / (1.0 - level));
     T* p = out.data<T>();
     for (std::size_t i = 0; i < out.size(); ++i) {
-      p[i] = u(rng) >= level ? keep : T(0);
+      p[i] = (rng() >> 11) >= threshold ? keep : T(0);
     }
   });
   return out;

@@ -1,5 +1,6 @@
 // Minibatch SGD and Adam as the update pairs of a Keras `function`, exactly
-// as Keras's optimizers write them with the backend's ops.
+// as Keras's optimizers write them with the backend's ops. Shared by the
+// examples.
 #pragma once
 
 #include <tensorplug/keras.hpp>
@@ -10,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-namespace digits {
+namespace tpex {
 
 using Updates = std::vector<std::pair<tensorplug::Tensor, tensorplug::Tensor>>;
 
@@ -76,4 +77,4 @@ inline Updates optimizer_updates(const std::string& name,
                               "` (expected sgd or adam)");
 }
 
-}  // namespace digits
+}  // namespace tpex
