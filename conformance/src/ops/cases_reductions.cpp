@@ -55,6 +55,25 @@ const std::vector<LongReduction>& long_forms() {
        {7, 129, 65},
        {{"axis", Ints{0, 2}}},
        455},
+      // Sizes around vector widths and blocks, along the last axis and a
+      // middle run of axes (reduced as one merged axis).
+      {"(3, 1) axis -1", {3, 1}, {{"axis", -1}}, 1},
+      {"(3, 7) axis -1", {3, 7}, {{"axis", -1}}, 7},
+      {"(3, 63) axis -1", {3, 63}, {{"axis", -1}}, 63},
+      {"(3, 64) axis -1", {3, 64}, {{"axis", -1}}, 64},
+      {"(3, 65) axis -1", {3, 65}, {{"axis", -1}}, 65},
+      {"(3, 127) axis -1", {3, 127}, {{"axis", -1}}, 127},
+      {"(3, 257) axis -1 keepdims",
+       {3, 257},
+       {{"axis", -1}, {"keepdims", true}},
+       257},
+      {"(2, 1000) axis -1", {2, 1000}, {{"axis", -1}}, 1000},
+      {"(3, 7, 9, 5) axes (1, 2)", {3, 7, 9, 5}, {{"axis", Ints{1, 2}}}, 63},
+      {"(3, 8, 8, 7) axes (2, 1) keepdims",
+       {3, 8, 8, 7},
+       {{"axis", Ints{2, 1}}, {"keepdims", true}},
+       64},
+      {"(5, 257, 3) axis 1", {5, 257, 3}, {{"axis", 1}}, 257},
   };
   return v;
 }
@@ -150,6 +169,11 @@ void add_reduction_cases(std::vector<OpCase>& out) {
         {"odd (7, 129, 65) axis 0", {7, 129, 65}, {{"axis", 0}}},
         {"odd (7, 129, 65) axis 1", {7, 129, 65}, {{"axis", 1}}},
         {"odd (7, 129, 65) axis 2", {7, 129, 65}, {{"axis", 2}}},
+        {"(3, 1) axis -1", {3, 1}, {{"axis", -1}}},
+        {"(3, 63) axis -1", {3, 63}, {{"axis", -1}}},
+        {"(3, 64) axis -1", {3, 64}, {{"axis", -1}}},
+        {"(3, 257) axis -1", {3, 257}, {{"axis", -1}}},
+        {"(5, 257, 3) axis 1", {5, 257, 3}, {{"axis", 1}}},
     };
     for (const auto& r : forms) {
       out.push_back({.op = op,
