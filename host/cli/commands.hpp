@@ -42,6 +42,11 @@ Command add_use_command(CLI::App& app);
 /// (config_cmd.cpp).
 Command add_config_command(CLI::App& app);
 
+/// `tensorplug bench [--backends ...] [--workloads ...] [--threads N]
+/// [--json]`: the standard workloads on each backend, interleaved, as
+/// medians and ratios to the fastest (bench.cpp).
+Command add_bench_command(CLI::App& app);
+
 /// What validating a backend before writing it to keras.json learnt.
 struct BackendValidation {
   Resolution resolution;

@@ -53,8 +53,8 @@ int run_tool(int argc, char** argv) {
   verbose->excludes(quiet);
 
   const std::vector<Command> commands = {
-      add_info_command(app), add_check_command(app), add_list_command(app),
-      add_use_command(app), add_config_command(app)};
+      add_info_command(app), add_check_command(app),  add_list_command(app),
+      add_use_command(app),  add_config_command(app), add_bench_command(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
