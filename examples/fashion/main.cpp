@@ -25,12 +25,15 @@
 #include "../common/safetensors.hpp"
 #include "idx.hpp"
 #include "model.hpp"
+#include "session.hpp"
 
 namespace fs = std::filesystem;
 namespace K = tensorplug::keras;
 using tensorplug::Array;
 using tensorplug::Tensor;
 using tpex::UsageError;
+
+using fashion::Session;
 
 namespace {
 
@@ -132,40 +135,6 @@ Options parse(int argc, char** argv) {
   }
   return o;
 }
-
-/// The graphs of one model on one backend.
-struct Session {
-  fashion::Model model;
-  Tensor x, y;
-  tensorplug::Function train_step;  // [x, y] -> [loss, probabilities], Adam
-  tensorplug::Function evaluate;    // [x, y] -> [loss, probabilities]
-
-  Session(const Options& o, const tensorplug::Backend& b, std::mt19937& rng)
-      : model(o.model, b, rng) {
-    x = b.placeholder(model.input_shape(), tensorplug::dtype::float32, "x");
-    y = b.placeholder({-1, fashion::kClasses}, tensorplug::dtype::float32, "y");
-    const Tensor train_probs = model.forward(x, /*training=*/true);
-    const Tensor loss = K::mean(K::categorical_crossentropy(y, train_probs));
-    const auto updates =
-        tpex::adam_updates(b, loss, model.parameters().variables, o.lr);
-    train_step = b.function({x, y}, {loss, train_probs}, updates, "train_step");
-    const Tensor probs = model.forward(x, /*training=*/false);
-    evaluate = b.function(
-        {x, y}, {K::mean(K::categorical_crossentropy(y, probs)), probs}, {},
-        "evaluate");
-  }
-
-  Array inputs(const std::vector<float>& pixels, std::size_t rows) const {
-    std::vector<std::int64_t> shape = model.input_shape();
-    shape[0] = static_cast<std::int64_t>(rows);
-    return Array::of<float>(shape, std::span<const float>(pixels));
-  }
-  static Array targets(const tpex::Batch& batch) {
-    return Array::of<float>(
-        {static_cast<std::int64_t>(batch.rows), fashion::kClasses},
-        std::span<const float>(batch.one_hot));
-  }
-};
 
 /// Loss and accuracy of the inference graph over all of `d`, in batches of
 /// 1,000.
@@ -298,7 +267,7 @@ Result run(const Options& o, const tensorplug::Backend& backend,
   r.test_size = test.size();
 
   std::mt19937 rng(o.seed);
-  const Session s(o, backend, rng);
+  const Session s(o.model, o.lr, backend, rng);
   if (o.load) load_variables(s, backend, *o.load);
 
   std::ofstream history;

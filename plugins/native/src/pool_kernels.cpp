@@ -4,7 +4,8 @@
 // summation order as the toolkit's kernel: max takes the first maximum of a
 // window in row-major window order (a NaN first stays), avg divides by the
 // window's elements inside the tensor (padding excluded), and the gradient
-// of an input element sums its windows in output order.
+// of an input element sums its windows in output order. Samples run in
+// parallel on the pool.
 #include <tensorplug/toolkit/dtype.hpp>
 #include <tensorplug/toolkit/kernels.hpp>
 #include <tensorplug/toolkit/node.hpp>
@@ -18,6 +19,8 @@
 #include <vector>
 
 #include "fast_dtypes.hpp"
+#include "loops.hpp"
+#include "threads.hpp"
 
 namespace tpnative {
 namespace {
@@ -56,10 +59,10 @@ struct Strides {
 };
 
 template <class T, bool unit>
-void max_forward(const Geometry& g, const WindowAttrs& a, const T* __restrict x,
-                 T* __restrict out) {
+void max_forward(const Geometry& g, const WindowAttrs& a, std::int64_t n0,
+                 std::int64_t n1, const T* __restrict x, T* __restrict out) {
   const Strides<unit> s(g);
-  for (std::int64_t n = 0; n < g.n; ++n) {
+  for (std::int64_t n = n0; n < n1; ++n) {
     for (std::int64_t oy = 0; oy < g.oh; ++oy) {
       for (std::int64_t ox = 0; ox < g.ow; ++ox) {
         const Window w = window(g, a, oy, ox);
@@ -82,44 +85,56 @@ void max_forward(const Geometry& g, const WindowAttrs& a, const T* __restrict x,
 }
 
 template <class T, bool unit>
-void max_backward(const Geometry& g, const WindowAttrs& a, const T* x,
-                  const T* grad, T* out) {
+void max_backward(const Geometry& g, const WindowAttrs& a, std::int64_t n0,
+                  std::int64_t n1, const T* __restrict x,
+                  const T* __restrict grad, T* __restrict out) {
   const Strides<unit> s(g);
-  std::fill(out, out + g.n * g.xn, T(0));
-  std::vector<T> best(static_cast<std::size_t>(g.c));
-  std::vector<std::int64_t> at(static_cast<std::size_t>(g.c));
-  for (std::int64_t n = 0; n < g.n; ++n) {
+  std::fill(out + n0 * g.xn, out + n1 * g.xn, T(0));
+  // Per channel, the best value and its position in the window (row-major
+  // index, 32-bit like a float lane, so that the select loop vectorises);
+  // `offset` maps a window position to its element offset.
+  std::vector<T> best_v(static_cast<std::size_t>(g.c));
+  std::vector<std::int32_t> at_v(static_cast<std::size_t>(g.c));
+  std::vector<std::int64_t> offset(static_cast<std::size_t>(a.kh * a.kw));
+  T* __restrict best = best_v.data();
+  std::int32_t* __restrict at = at_v.data();
+  for (std::int64_t n = n0; n < n1; ++n) {
     for (std::int64_t oy = 0; oy < g.oh; ++oy) {
       for (std::int64_t ox = 0; ox < g.ow; ++ox) {
         const Window w = window(g, a, oy, ox);
-        const std::int64_t first = n * g.xn + w.y0 * g.xh + w.x0 * g.xw;
+        const T* __restrict first = x + n * g.xn + w.y0 * g.xh + w.x0 * g.xw;
         for (std::int64_t c = 0; c < g.c; ++c) {
-          at[c] = first + c * s.x;
-          best[c] = x[at[c]];
+          best[c] = first[c * s.x];
+          at[c] = 0;
         }
+        std::int32_t k = 0;
         for (std::int64_t y = w.y0; y < w.y1; ++y) {
-          for (std::int64_t xx = w.x0; xx < w.x1; ++xx) {
+          for (std::int64_t xx = w.x0; xx < w.x1; ++xx, ++k) {
             const std::int64_t base = n * g.xn + y * g.xh + xx * g.xw;
+            offset[static_cast<std::size_t>(k)] = base;
+            const T* __restrict p = x + base;
             for (std::int64_t c = 0; c < g.c; ++c) {
-              const T v = x[base + c * s.x];
+              const T v = p[c * s.x];
               const bool more = v > best[c];
               best[c] = more ? v : best[c];
-              at[c] = more ? base + c * s.x : at[c];
+              at[c] = more ? k : at[c];
             }
           }
         }
-        const T* gr = grad + n * g.on + oy * g.oh_s + ox * g.ow_s;
-        for (std::int64_t c = 0; c < g.c; ++c) out[at[c]] += gr[c * s.o];
+        const T* __restrict gr = grad + n * g.on + oy * g.oh_s + ox * g.ow_s;
+        for (std::int64_t c = 0; c < g.c; ++c) {
+          out[offset[static_cast<std::size_t>(at[c])] + c * s.x] += gr[c * s.o];
+        }
       }
     }
   }
 }
 
 template <class T, bool unit>
-void avg_forward(const Geometry& g, const WindowAttrs& a, const T* __restrict x,
-                 T* __restrict out) {
+void avg_forward(const Geometry& g, const WindowAttrs& a, std::int64_t n0,
+                 std::int64_t n1, const T* __restrict x, T* __restrict out) {
   const Strides<unit> s(g);
-  for (std::int64_t n = 0; n < g.n; ++n) {
+  for (std::int64_t n = n0; n < n1; ++n) {
     for (std::int64_t oy = 0; oy < g.oh; ++oy) {
       for (std::int64_t ox = 0; ox < g.ow; ++ox) {
         const Window w = window(g, a, oy, ox);
@@ -139,11 +154,12 @@ void avg_forward(const Geometry& g, const WindowAttrs& a, const T* __restrict x,
 }
 
 template <class T, bool unit>
-void avg_backward(const Geometry& g, const WindowAttrs& a,
-                  const T* __restrict grad, T* __restrict out) {
+void avg_backward(const Geometry& g, const WindowAttrs& a, std::int64_t n0,
+                  std::int64_t n1, const T* __restrict grad,
+                  T* __restrict out) {
   const Strides<unit> s(g);
-  std::fill(out, out + g.n * g.xn, T(0));
-  for (std::int64_t n = 0; n < g.n; ++n) {
+  std::fill(out + n0 * g.xn, out + n1 * g.xn, T(0));
+  for (std::int64_t n = n0; n < n1; ++n) {
     for (std::int64_t oy = 0; oy < g.oh; ++oy) {
       for (std::int64_t ox = 0; ox < g.ow; ++ox) {
         const Window w = window(g, a, oy, ox);
@@ -162,20 +178,28 @@ void avg_backward(const Geometry& g, const WindowAttrs& a,
   }
 }
 
+/** Samples are independent (each one's outputs, and in the backward pass
+ * each one's input gradient, are its own): they are split over the pool, in
+ * chunks of enough elements to pay for the hand-over. */
 template <class T, bool unit>
 void run(bool backward, bool max, const Geometry& g, const WindowAttrs& a,
          const T* x, const T* grad, T* out) {
-  if (backward) {
-    if (max) {
-      max_backward<T, unit>(g, a, x, grad, out);
-    } else {
-      avg_backward<T, unit>(g, a, grad, out);
-    }
-  } else if (max) {
-    max_forward<T, unit>(g, a, x, out);
-  } else {
-    avg_forward<T, unit>(g, a, x, out);
-  }
+  const std::int64_t grain = std::max<std::int64_t>(
+      1, kElementwiseGrain / std::max<std::int64_t>(1, g.xn));
+  ThreadPool::instance().parallel_for(
+      g.n, grain, [&](std::int64_t n0, std::int64_t n1) {
+        if (backward) {
+          if (max) {
+            max_backward<T, unit>(g, a, n0, n1, x, grad, out);
+          } else {
+            avg_backward<T, unit>(g, a, n0, n1, grad, out);
+          }
+        } else if (max) {
+          max_forward<T, unit>(g, a, n0, n1, x, out);
+        } else {
+          avg_forward<T, unit>(g, a, n0, n1, x, out);
+        }
+      });
 }
 
 template <bool backward>
