@@ -58,9 +58,11 @@ side in one process, with interleaved repetitions.
                       the reference oracle, which takes minutes per epoch)
   --threads N         TENSORPLUG_NUM_THREADS for the backends (default: the
                       cores available)
-  --libtorch LIST     the libtorch baselines, FORMAT/ATEN/BLAS each
+  --libtorch LIST     the libtorch baselines, FORMAT/ATEN/BLAS[/FLAG...] each
                       (memory format nchw or nhwc, at::set_num_threads,
-                      openblas_set_num_threads), comma-separated; default
+                      openblas_set_num_threads; flags: nomkldnn turns
+                      libtorch's oneDNN off, ftz flushes denormals),
+                      comma-separated; default
                       nchw/1/1,nchw/N/1,nhwc/1/1,nhwc/N/1 with N = --threads.
                       The fastest is the baseline
   --repetitions N     epochs per runner (default 3); medians are reported
@@ -90,14 +92,16 @@ struct TorchConfig {
   int aten = 1;        // at::set_num_threads
   int blas = 1;        // openblas_set_num_threads
   bool mkldnn = true;  // libtorch's oneDNN kernels enabled
+  bool ftz = false;    // at::set_flush_denormal(true) on the calling thread
   std::string str() const {
     return std::string(nhwc ? "NHWC" : "NCHW") + (mkldnn ? "" : " no-mkldnn") +
-           " (ATen " + std::to_string(aten) + ", OpenBLAS " +
-           std::to_string(blas) + ")";
+           (ftz ? " ftz" : "") + " (ATen " + std::to_string(aten) +
+           ", OpenBLAS " + std::to_string(blas) + ")";
   }
 };
 
-/// "nchw/2/1,nhwc/1/1/nomkldnn": FORMAT/ATEN_THREADS/BLAS_THREADS[/nomkldnn],
+/// "nchw/2/1,nhwc/1/1/nomkldnn/ftz":
+/// FORMAT/ATEN_THREADS/BLAS_THREADS[/nomkldnn][/ftz],
 /// comma-separated.
 std::vector<TorchConfig> parse_libtorch(const std::string& text) {
   std::vector<TorchConfig> out;
@@ -106,21 +110,33 @@ std::vector<TorchConfig> parse_libtorch(const std::string& text) {
     const auto b = a == std::string::npos ? a : item.find('/', a + 1);
     const auto e = b == std::string::npos ? b : item.find('/', b + 1);
     const std::string format = item.substr(0, a);
-    const std::string flag = e == std::string::npos ? "" : item.substr(e + 1);
-    if (b == std::string::npos || (format != "nchw" && format != "nhwc") ||
-        (e != std::string::npos && flag != "nomkldnn")) {
-      throw UsageError("--libtorch: `" + item +
-                       "` is not FORMAT/ATEN/BLAS[/nomkldnn] (FORMAT nchw or "
-                       "nhwc, thread counts >= 1), e.g. nchw/2/1");
-    }
+    bool flags_ok = true;
     TorchConfig c;
+    for (auto f = e; f != std::string::npos;) {
+      const auto next = item.find('/', f + 1);
+      const std::string flag =
+          item.substr(f + 1, next == std::string::npos ? next : next - f - 1);
+      if (flag == "nomkldnn") {
+        c.mkldnn = false;
+      } else if (flag == "ftz") {
+        c.ftz = true;
+      } else {
+        flags_ok = false;
+      }
+      f = next;
+    }
+    if (b == std::string::npos || (format != "nchw" && format != "nhwc") ||
+        !flags_ok) {
+      throw UsageError("--libtorch: `" + item +
+                       "` is not FORMAT/ATEN/BLAS[/nomkldnn][/ftz] (FORMAT "
+                       "nchw or nhwc, thread counts >= 1), e.g. nchw/2/1");
+    }
     c.nhwc = format == "nhwc";
     c.aten = static_cast<int>(
         tpex::to_integer("--libtorch", item.substr(a + 1, b - a - 1), 1));
     c.blas = static_cast<int>(tpex::to_integer(
         "--libtorch",
         item.substr(b + 1, e == std::string::npos ? e : e - b - 1), 1));
-    c.mkldnn = flag.empty();
     out.push_back(c);
   }
   if (out.empty()) throw UsageError("--libtorch: no configuration given");
@@ -361,7 +377,7 @@ int run(int argc, char** argv) {
   std::string base_config;
   for (const TorchConfig& c : o.libtorch) {
     models.push_back(std::make_unique<tt::FashionCnn>(initial, 0.002, 1e-7,
-                                                      c.nhwc, c.mkldnn));
+                                                      c.nhwc, c.mkldnn, c.ftz));
     tt::FashionCnn* m = models.back().get();
     Runner r;
     r.name = "libtorch " + c.str();

@@ -32,6 +32,7 @@ struct FashionCnn::Impl {
   std::unique_ptr<torch::optim::Adam> adam;
   bool channels_last = false;
   bool mkldnn = true;
+  bool flush_denormal = false;
 
   /// Sets libtorch's process-wide oneDNN switch for one step, and restores
   /// it (other runners in the process share it).
@@ -43,6 +44,19 @@ struct FashionCnn::Impl {
     ~Mkldnn() { at::globalContext().setUserEnabledMkldnn(saved); }
     Mkldnn(const Mkldnn&) = delete;
     Mkldnn& operator=(const Mkldnn&) = delete;
+  };
+  /// FTZ/DAZ on the calling thread for one step, then off again (the
+  /// other runners share the thread).
+  struct FlushDenormal {
+    bool on;
+    explicit FlushDenormal(bool o) : on(o) {
+      if (on) at::globalContext().setFlushDenormal(true);
+    }
+    ~FlushDenormal() {
+      if (on) at::globalContext().setFlushDenormal(false);
+    }
+    FlushDenormal(const FlushDenormal&) = delete;
+    FlushDenormal& operator=(const FlushDenormal&) = delete;
   };
 
   at::Tensor logits(const at::Tensor& x, bool training) {
@@ -68,8 +82,10 @@ struct FashionCnn::Impl {
 };
 
 FashionCnn::FashionCnn(const std::vector<std::vector<float>>& k, double lr,
-                       double epsilon, bool channels_last, bool mkldnn)
+                       double epsilon, bool channels_last, bool mkldnn,
+                       bool flush_denormal)
     : impl_(new Impl) {
+  impl_->flush_denormal = flush_denormal;
   impl_->channels_last = channels_last;
   impl_->mkldnn = mkldnn;
   if (k.size() != 8) {
@@ -108,6 +124,7 @@ float FashionCnn::train_step(const std::vector<float>& pixels,
                              const std::vector<int>& labels,
                              std::int64_t rows) {
   const Impl::Mkldnn mkldnn(impl_->mkldnn);
+  const Impl::FlushDenormal ftz(impl_->flush_denormal);
   impl_->adam->zero_grad();
   at::Tensor loss = at::cross_entropy_loss(
       impl_->logits(impl_->images(pixels, rows), true), Impl::targets(labels));
@@ -119,6 +136,7 @@ float FashionCnn::train_step(const std::vector<float>& pixels,
 float FashionCnn::evaluate(const std::vector<float>& pixels,
                            const std::vector<int>& labels, std::int64_t rows) {
   const Impl::Mkldnn mkldnn(impl_->mkldnn);
+  const Impl::FlushDenormal ftz(impl_->flush_denormal);
   c10::InferenceMode guard;
   return at::cross_entropy_loss(
              impl_->logits(impl_->images(pixels, rows), false),

@@ -25,8 +25,13 @@ class FashionCnn {
   /// runs with libtorch's oneDNN (mkldnn) kernels disabled
   /// (at::globalContext().setUserEnabledMkldnn(false), PyTorch's
   /// `torch.backends.mkldnn.enabled = False`): ATen's own kernels on BLAS.
+  /// With `flush_denormal`, each step runs with
+  /// at::globalContext().setFlushDenormal(true) (PyTorch's
+  /// `torch.set_flush_denormal(True)`: FTZ and DAZ in MXCSR), which holds for
+  /// the calling thread only, not for libtorch's OpenMP workers.
   FashionCnn(const std::vector<std::vector<float>>& keras_variables, double lr,
-             double epsilon, bool channels_last, bool mkldnn);
+             double epsilon, bool channels_last, bool mkldnn,
+             bool flush_denormal);
   ~FashionCnn();
   FashionCnn(const FashionCnn&) = delete;
   FashionCnn& operator=(const FashionCnn&) = delete;

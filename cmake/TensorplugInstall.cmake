@@ -39,6 +39,21 @@ install(FILES
   cmake/tensorplug_exports.map
   DESTINATION ${TENSORPLUG_CMAKE_DIR})
 
+# bash completion (subcommands, options and backend names, asked of the
+# tool itself), where bash-completion looks for it.
+install(FILES host/cli/completion/tensorplug.bash
+  DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions
+  RENAME tensorplug)
+
+# pkg-config: tensorplug.pc (cmake/tensorplug.pc.in), relocatable (its
+# prefix is relative to the file); tests/package compiles an application
+# and a C plugin with it alone.
+file(RELATIVE_PATH TENSORPLUG_PC_TO_PREFIX
+  /prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig /prefix)
+configure_file(cmake/tensorplug.pc.in ${PROJECT_BINARY_DIR}/tensorplug.pc @ONLY)
+install(FILES ${PROJECT_BINARY_DIR}/tensorplug.pc
+  DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+
 # The builtin backends, in the directory the host looks in (relative to the
 # installed host library, so the install tree can be moved).
 foreach(backend IN LISTS TENSORPLUG_BUILTIN_BACKENDS)

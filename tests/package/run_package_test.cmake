@@ -2,8 +2,9 @@
 # the consumer project against it and run it, then build the example plugin
 # project as installed (share/tensorplug/examples/conformance_plugin, a copy
 # of examples/conformance_plugin) against it and run its ctest (the installed
-# conformance kit on its plugins). Inputs: BUILD_DIR, SOURCE_DIR, WORK_DIR,
-# FIXTURE_SOURCE.
+# conformance kit on its plugins), then build the consumer and a C plugin
+# again with pkg-config alone (tensorplug.pc) and run them. Inputs:
+# BUILD_DIR, SOURCE_DIR, WORK_DIR, FIXTURE_SOURCE, CXX and CC (the compilers).
 file(REMOVE_RECURSE ${WORK_DIR})
 set(prefix ${WORK_DIR}/prefix)
 execute_process(COMMAND ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${prefix}
@@ -26,16 +27,21 @@ execute_process(COMMAND ${CMAKE_COMMAND} --build ${WORK_DIR}/build
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "building the consumer failed: ${rc}")
 endif()
-execute_process(COMMAND ${WORK_DIR}/build/consumer
-  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-message("${out}${err}")
-if(NOT rc EQUAL 0)
-  message(FATAL_ERROR "the consumer failed: ${rc}")
-endif()
-string(FIND "${out}" "reference from ${prefix}/" at)
-if(at EQUAL -1)
-  message(FATAL_ERROR "the builtin backend was not found in the moved install tree")
-endif()
+# Runs a consumer executable: it must succeed and print `expect`.
+function(run_consumer exe label expect)
+  execute_process(COMMAND ${exe}
+    RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  message("${out}${err}")
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "${label} failed: ${rc}")
+  endif()
+  string(FIND "${out}" "${expect}" at)
+  if(at EQUAL -1)
+    message(FATAL_ERROR "${label} did not print `${expect}`")
+  endif()
+endfunction()
+# The builtin backend comes from the moved install tree.
+run_consumer(${WORK_DIR}/build/consumer "the consumer" "reference from ${prefix}/")
 
 # What an author reads and starts from is installed: the docs and the
 # example project, and every relative link in the installed docs resolves
@@ -45,7 +51,10 @@ foreach(file ${doc}/README.md ${doc}/docs/cmake.md ${doc}/docs/plugin-abi.md
     ${doc}/docs/conformance.md ${doc}/docs/toolkit.md
     ${doc}/examples/conformance_plugin/toolkit_src/backend.cpp
     ${doc}/plugin_api/include/tensorplug/plugin_api.h
-    ${prefix}/share/tensorplug/examples/conformance_plugin/CMakeLists.txt)
+    ${prefix}/share/tensorplug/examples/conformance_plugin/CMakeLists.txt
+    ${prefix}/share/man/man1/tensorplug.1
+    ${prefix}/share/man/man1/tensorplug-conformance.1
+    ${prefix}/share/bash-completion/completions/tensorplug)
   if(NOT EXISTS ${file})
     message(FATAL_ERROR "the install tree ${prefix} has no ${file}")
   endif()
@@ -136,3 +145,48 @@ string(FIND "${junit_text}" "<testsuites" at)
 if(at EQUAL -1)
   message(FATAL_ERROR "${junit} is not a JUnit report:\n${junit_text}")
 endif()
+
+# pkg-config users: the installed tensorplug.pc alone (no CMake) compiles
+# the consumer application and the C fixture plugin, from the moved tree.
+find_program(PKG_CONFIG pkg-config REQUIRED)
+file(GLOB_RECURSE pc_files ${prefix}/*/tensorplug.pc)
+if(NOT pc_files)
+  message(FATAL_ERROR "the install tree ${prefix} has no tensorplug.pc")
+endif()
+list(GET pc_files 0 pc_file)
+get_filename_component(pc_dir ${pc_file} DIRECTORY)
+set(ENV{PKG_CONFIG_PATH} ${pc_dir})
+execute_process(COMMAND ${PKG_CONFIG} --cflags --libs tensorplug
+  RESULT_VARIABLE rc OUTPUT_VARIABLE pc_flags ERROR_VARIABLE err
+  OUTPUT_STRIP_TRAILING_WHITESPACE)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "pkg-config --cflags --libs tensorplug failed: ${err}")
+endif()
+execute_process(COMMAND ${PKG_CONFIG} --variable=libdir tensorplug
+  OUTPUT_VARIABLE pc_libdir OUTPUT_STRIP_TRAILING_WHITESPACE)
+get_filename_component(pc_libdir ${pc_libdir} REALPATH)
+get_filename_component(real_prefix ${prefix} REALPATH)
+string(FIND "${pc_libdir}" "${real_prefix}/" at)
+if(NOT at EQUAL 0)
+  message(FATAL_ERROR "tensorplug.pc's libdir ${pc_libdir} is not in the "
+    "moved install tree ${real_prefix}: the .pc file is not relocatable")
+endif()
+message(STATUS "pkg-config --cflags --libs tensorplug: ${pc_flags}")
+separate_arguments(pc_list UNIX_COMMAND "${pc_flags}")
+set(pc_work ${WORK_DIR}/pkg-config)
+file(MAKE_DIRECTORY ${pc_work}/root/consumer_pkg)
+execute_process(COMMAND ${CC} -std=c11 -shared -fPIC -DFIXTURE_NAME="mine"
+  ${FIXTURE_SOURCE} ${pc_list} -o ${pc_work}/root/consumer_pkg/mine.so
+  RESULT_VARIABLE rc ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "compiling a C plugin with pkg-config's flags failed:\n${err}")
+endif()
+execute_process(COMMAND ${CXX} -std=c++20
+  -DCONSUMER_ROOT="${pc_work}/root" ${SOURCE_DIR}/tests/package/consumer.cpp
+  ${pc_list} -Wl,-rpath,${pc_libdir} -o ${pc_work}/consumer
+  RESULT_VARIABLE rc ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "compiling the consumer with pkg-config's flags failed:\n${err}")
+endif()
+run_consumer(${pc_work}/consumer "the consumer built with pkg-config"
+  "mine from ${pc_work}/root/consumer_pkg/mine.so")
