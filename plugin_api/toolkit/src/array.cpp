@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <memory>
+#include <mutex>
 #include <utility>
 
 #include "buffer_pool.hpp"
@@ -132,34 +134,84 @@ tp::ManagedTensorPtr export_array(const Array& a) {
 
 namespace {
 
-/** manager_ctx of a tensor made by share_array. */
+/**
+ * A tensor made by share_array: the DLManagedTensor, the buffer it keeps
+ * alive and its shape, in one block (manager_ctx points to the block).
+ */
 struct Share {
+  DLManagedTensor managed{};
   std::shared_ptr<std::byte[]> storage;
   Shape shape;
 };
 
+/**
+ * Released blocks kept for the next share_array, so that handing out a
+ * call's outputs allocates nothing in steady state. Deleters may run on any
+ * thread; a few dozen blocks cover the outputs of any function's calls.
+ */
+class ShareCache {
+ public:
+  ~ShareCache() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (std::size_t i = 0; i < count_; ++i) delete free_[i];
+    count_ = 0;
+    closed_ = true;
+  }
+  std::unique_ptr<Share> take() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (count_ > 0) return std::unique_ptr<Share>(free_[--count_]);
+    }
+    return std::make_unique<Share>();
+  }
+  void give(Share* s) noexcept {
+    s->storage.reset();
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (!closed_ && count_ < kKept) {
+        free_[count_++] = s;
+        return;
+      }
+    }
+    delete s;
+  }
+
+ private:
+  static constexpr std::size_t kKept = 64;
+  std::mutex mutex_;
+  Share* free_[kKept] = {};
+  std::size_t count_ = 0;
+  bool closed_ = false;
+};
+
+ShareCache& share_cache() {
+  static ShareCache cache;
+  return cache;
+}
+
 void delete_share(DLManagedTensor* self) noexcept {
   if (self == nullptr) return;
-  delete static_cast<Share*>(self->manager_ctx);
-  delete self;
+  share_cache().give(static_cast<Share*>(self->manager_ctx));
 }
 
 }  // namespace
 
 tp::ManagedTensorPtr share_array(const Array& a) {
   if (!a.storage() || a.size() == 0) return export_array(a);
-  auto share = std::make_unique<Share>(Share{a.storage(), a.shape()});
-  auto m = std::make_unique<DLManagedTensor>();
-  m->dl_tensor.data = a.storage().get();
-  m->dl_tensor.device = {kDLCPU, 0};
-  m->dl_tensor.ndim = static_cast<int32_t>(share->shape.size());
-  m->dl_tensor.dtype = a.dtype();
-  m->dl_tensor.shape = share->shape.data();
-  m->dl_tensor.strides = nullptr;
-  m->dl_tensor.byte_offset = 0;
-  m->manager_ctx = share.release();
-  m->deleter = &delete_share;
-  return tp::ManagedTensorPtr(m.release());
+  std::unique_ptr<Share> share = share_cache().take();
+  share->storage = a.storage();
+  share->shape = a.shape();
+  DLManagedTensor& m = share->managed;
+  m.dl_tensor.data = a.storage().get();
+  m.dl_tensor.device = {kDLCPU, 0};
+  m.dl_tensor.ndim = static_cast<int32_t>(share->shape.size());
+  m.dl_tensor.dtype = a.dtype();
+  m.dl_tensor.shape = share->shape.data();
+  m.dl_tensor.strides = nullptr;
+  m.dl_tensor.byte_offset = 0;
+  m.manager_ctx = share.get();
+  m.deleter = &delete_share;
+  return tp::ManagedTensorPtr(&share.release()->managed);
 }
 
 Array view_or_import(const DLTensor& t, std::string_view entry) {

@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <type_traits>
 #include <vector>
 
@@ -84,21 +85,34 @@ void max_forward(const Geometry& g, const WindowAttrs& a, std::int64_t n0,
   }
 }
 
+/**
+ * Scratch of the max-pool gradient, one row per sample (so that samples on
+ * different threads never share one): per channel, the best value and its
+ * position in the window (row-major index, 32-bit like a float lane, so
+ * that the select loop vectorises), and `offset`, which maps a window
+ * position to its element offset. From the call's buffer pool: no
+ * allocation per call in steady state.
+ */
+struct MaxScratch {
+  tptk::Array best, at, offset;
+  MaxScratch(const Geometry& g, const WindowAttrs& a, DLDataType dtype)
+      : best(tptk::Array::uninitialized({g.n, g.c}, dtype)),
+        at(tptk::Array::uninitialized({g.n, g.c}, tptk::kInt32)),
+        offset(tptk::Array::uninitialized({g.n, a.kh * a.kw}, tptk::kInt64)) {}
+};
+
 template <class T, bool unit>
 void max_backward(const Geometry& g, const WindowAttrs& a, std::int64_t n0,
                   std::int64_t n1, const T* __restrict x,
-                  const T* __restrict grad, T* __restrict out) {
+                  const T* __restrict grad, T* __restrict out,
+                  MaxScratch& scratch) {
   const Strides<unit> s(g);
   std::fill(out + n0 * g.xn, out + n1 * g.xn, T(0));
-  // Per channel, the best value and its position in the window (row-major
-  // index, 32-bit like a float lane, so that the select loop vectorises);
-  // `offset` maps a window position to its element offset.
-  std::vector<T> best_v(static_cast<std::size_t>(g.c));
-  std::vector<std::int32_t> at_v(static_cast<std::size_t>(g.c));
-  std::vector<std::int64_t> offset(static_cast<std::size_t>(a.kh * a.kw));
-  T* __restrict best = best_v.data();
-  std::int32_t* __restrict at = at_v.data();
   for (std::int64_t n = n0; n < n1; ++n) {
+    T* __restrict best = scratch.best.data<T>() + n * g.c;
+    std::int32_t* __restrict at = scratch.at.data<std::int32_t>() + n * g.c;
+    std::int64_t* __restrict offset =
+        scratch.offset.data<std::int64_t>() + n * a.kh * a.kw;
     for (std::int64_t oy = 0; oy < g.oh; ++oy) {
       for (std::int64_t ox = 0; ox < g.ow; ++ox) {
         const Window w = window(g, a, oy, ox);
@@ -111,7 +125,7 @@ void max_backward(const Geometry& g, const WindowAttrs& a, std::int64_t n0,
         for (std::int64_t y = w.y0; y < w.y1; ++y) {
           for (std::int64_t xx = w.x0; xx < w.x1; ++xx, ++k) {
             const std::int64_t base = n * g.xn + y * g.xh + xx * g.xw;
-            offset[static_cast<std::size_t>(k)] = base;
+            offset[k] = base;
             const T* __restrict p = x + base;
             for (std::int64_t c = 0; c < g.c; ++c) {
               const T v = p[c * s.x];
@@ -123,7 +137,7 @@ void max_backward(const Geometry& g, const WindowAttrs& a, std::int64_t n0,
         }
         const T* __restrict gr = grad + n * g.on + oy * g.oh_s + ox * g.ow_s;
         for (std::int64_t c = 0; c < g.c; ++c) {
-          out[offset[static_cast<std::size_t>(at[c])] + c * s.x] += gr[c * s.o];
+          out[offset[at[c]] + c * s.x] += gr[c * s.o];
         }
       }
     }
@@ -186,11 +200,13 @@ void run(bool backward, bool max, const Geometry& g, const WindowAttrs& a,
          const T* x, const T* grad, T* out) {
   const std::int64_t grain = std::max<std::int64_t>(
       1, kElementwiseGrain / std::max<std::int64_t>(1, g.xn));
+  std::optional<MaxScratch> scratch;
+  if (backward && max) scratch.emplace(g, a, tptk::dtype_of<T>());
   ThreadPool::instance().parallel_for(
       g.n, grain, [&](std::int64_t n0, std::int64_t n1) {
         if (backward) {
           if (max) {
-            max_backward<T, unit>(g, a, n0, n1, x, grad, out);
+            max_backward<T, unit>(g, a, n0, n1, x, grad, out, *scratch);
           } else {
             avg_backward<T, unit>(g, a, n0, n1, grad, out);
           }

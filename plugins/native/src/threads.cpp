@@ -5,6 +5,21 @@ namespace {
 
 thread_local bool tls_in_pool = false;
 
+constexpr int kChunkBits = 16;
+constexpr std::uint64_t kChunkMask = (std::uint64_t{1} << kChunkBits) - 1;
+
+inline void cpu_relax() noexcept {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
+
+// How long a thread polls before it sleeps on a futex: a training step
+// issues many short parallel loops back to back, and waking a sleeping
+// thread costs tens of microseconds here.
+constexpr int kWorkerSpins = 2000;
+constexpr int kCallerSpins = 4000;
+
 }  // namespace
 
 bool in_pool_thread() noexcept { return tls_in_pool; }
@@ -27,6 +42,9 @@ void ThreadPool::stop_workers() {
 
 void ThreadPool::resize(int threads) {
   if (threads < 1) threads = 1;
+  if (threads > static_cast<int>(kChunkMask)) {
+    threads = static_cast<int>(kChunkMask);
+  }
   std::lock_guard<std::mutex> lock(busy_);
   if (threads == size_) return;
   stop_workers();
@@ -36,21 +54,39 @@ void ThreadPool::resize(int threads) {
   // gets scheduled must still reach it.
   const std::uint32_t start = generation_.load();
   for (int i = 1; i < threads; ++i) {
-    workers_.emplace_back([this, i, start] { worker(i, start); });
+    workers_.emplace_back([this, start] { worker(start); });
   }
 }
 
-void ThreadPool::worker(int index, std::uint32_t start) {
+void ThreadPool::run_chunks() noexcept {
+  std::uint64_t c = claims_.load(std::memory_order_acquire);
+  for (;;) {
+    const std::uint64_t chunks = (c >> kChunkBits) & kChunkMask;
+    const std::uint64_t next = c & kChunkMask;
+    if (next >= chunks) return;
+    if (!claims_.compare_exchange_weak(c, c + 1, std::memory_order_acq_rel,
+                                       std::memory_order_acquire)) {
+      continue;
+    }
+    // The chunk is ours and its job cannot finish before we do: job_ and n_
+    // are the ones published with this claims_ word.
+    const auto k = static_cast<std::int64_t>(chunks);
+    const auto i = static_cast<std::int64_t>(next);
+    (*job_)(n_ * i / k, n_ * (i + 1) / k);
+    if (done_.fetch_add(1, std::memory_order_acq_rel) + 1 == chunks) {
+      done_.notify_all();
+    }
+    c = claims_.load(std::memory_order_acquire);
+  }
+}
+
+void ThreadPool::worker(std::uint32_t start) {
   tls_in_pool = true;
   std::uint32_t seen = start;
   for (;;) {
-    // Spin briefly (a training step issues many short parallel loops), then
-    // sleep on the generation counter.
     std::uint32_t g = generation_.load(std::memory_order_acquire);
-    for (int spin = 0; g == seen && spin < 2000; ++spin) {
-#if defined(__x86_64__) || defined(__i386__)
-      __builtin_ia32_pause();
-#endif
+    for (int spin = 0; g == seen && spin < kWorkerSpins; ++spin) {
+      cpu_relax();
       g = generation_.load(std::memory_order_acquire);
     }
     if (g == seen) {
@@ -59,14 +95,7 @@ void ThreadPool::worker(int index, std::uint32_t start) {
     }
     seen = g;
     if (stop_.load()) return;
-    if (index < chunks_) {
-      const std::int64_t b = n_ * index / chunks_;
-      const std::int64_t e = n_ * (index + 1) / chunks_;
-      (*job_)(b, e);
-    }
-    if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-      pending_.notify_one();
-    }
+    run_chunks();
   }
 }
 
@@ -92,17 +121,25 @@ void ThreadPool::parallel_for(std::int64_t n, std::int64_t grain, RangeFn f) {
   }
   job_ = &f;
   n_ = n;
-  chunks_ = static_cast<int>(chunks);
-  pending_.store(size_ - 1, std::memory_order_release);
+  done_.store(0, std::memory_order_relaxed);
+  ++jobs_;
+  const auto total = static_cast<std::uint32_t>(chunks);
+  claims_.store((std::uint64_t{jobs_} << (2 * kChunkBits)) |
+                    (std::uint64_t{total} << kChunkBits),
+                std::memory_order_release);
   generation_.fetch_add(1, std::memory_order_acq_rel);
   generation_.notify_all();
-  // The caller runs chunk 0.
   tls_in_pool = true;
-  f(0, n / chunks);
+  run_chunks();
   tls_in_pool = false;
-  for (int left = pending_.load(std::memory_order_acquire); left != 0;
-       left = pending_.load(std::memory_order_acquire)) {
-    pending_.wait(left);
+  // Every chunk is claimed; wait for the ones still running elsewhere.
+  std::uint32_t d = done_.load(std::memory_order_acquire);
+  for (int spin = 0; d != total && spin < kCallerSpins; ++spin) {
+    cpu_relax();
+    d = done_.load(std::memory_order_acquire);
+  }
+  for (; d != total; d = done_.load(std::memory_order_acquire)) {
+    done_.wait(d, std::memory_order_acquire);
   }
 }
 

@@ -52,30 +52,43 @@ class ThreadPool {
 
   /**
    * Runs f(begin, end) over [0, n) split into at most size() contiguous
-   * chunks of at least `grain` items; the caller runs one of them. Runs
-   * inline when one chunk suffices, when called from a pool thread (nested
-   * parallelism is flattened) or while another thread uses the pool (two
-   * contexts on two threads each keep their own thread). f must not throw.
+   * chunks of at least `grain` items. The chunks are claimed, not assigned:
+   * the caller and every worker take the next unclaimed chunk until none is
+   * left, and the caller waits only for chunks that were claimed. A worker
+   * that is asleep or descheduled (another process on its core) therefore
+   * never delays the call: the caller runs its chunks, so a parallel call is
+   * never much slower than running f(0, n) on one thread. Runs inline when
+   * one chunk suffices, when called from a pool thread (nested parallelism
+   * is flattened) or while another thread uses the pool (two contexts on two
+   * threads each keep their own thread). f must not throw.
    */
   void parallel_for(std::int64_t n, std::int64_t grain, RangeFn f);
 
  private:
   ThreadPool() = default;
-  void worker(int index, std::uint32_t start);
+  void worker(std::uint32_t start);
   void stop_workers();
+  /** Runs chunks of the current job until none is left to claim. */
+  void run_chunks() noexcept;
 
   std::mutex busy_;
   std::atomic<int> size_{1};
   std::vector<std::thread> workers_;
-  // 32-bit: atomic wait/notify on it is a plain futex (libstdc++ 12 can
-  // miss a notify_all on 64-bit atomics, which go through a proxy).
+  // Bumped to wake the workers (a new job, or the stop). 32-bit: atomic
+  // wait/notify on it is a plain futex (libstdc++ 12 can miss a notify_all
+  // on 64-bit atomics, which go through a proxy).
   std::atomic<std::uint32_t> generation_{0};
-  std::atomic<int> pending_{0};
   std::atomic<bool> stop_{false};
-  // The job of the current generation.
+  // The current job's claims: job number (32 bits) | chunks (16) | next
+  // unclaimed chunk (16). A claim is a compare-exchange of the whole word,
+  // so it can only take a chunk of the job that is current and unfinished;
+  // job_ and n_ are read only after a successful claim.
+  std::atomic<std::uint64_t> claims_{0};
+  std::uint32_t jobs_ = 0;  // under busy_
+  // Chunks of the current job that have finished (the caller waits on it).
+  std::atomic<std::uint32_t> done_{0};
   const RangeFn* job_ = nullptr;
   std::int64_t n_ = 0;
-  int chunks_ = 0;
 };
 
 /** True on a pool worker thread. */

@@ -4,9 +4,9 @@
 
 namespace tptorch {
 
-at::Tensor view(const tptk::Array& a) { return view(a, a.shape()); }
+at::Tensor view(const tptk::Array& a) { return view(a, dims(a.shape())); }
 
-at::Tensor view(const tptk::Array& a, const std::vector<std::int64_t>& shape) {
+at::Tensor view(const tptk::Array& a, at::IntArrayRef shape) {
   const at::ScalarType type =
       tp::dtype_equal(a.dtype(), tptk::kFloat64) ? at::kDouble : at::kFloat;
   // from_blob never writes through the pointer by itself; kernels write only

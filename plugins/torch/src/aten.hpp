@@ -31,6 +31,11 @@ inline constexpr std::size_t kAtenMinElements = 2048;
 at::Tensor view(const tptk::Array& a);
 
 /** A view of `a` with another shape of the same number of elements. */
-at::Tensor view(const tptk::Array& a, const std::vector<std::int64_t>& shape);
+at::Tensor view(const tptk::Array& a, at::IntArrayRef shape);
+
+/** A shape as ATen takes it (a borrowed view). */
+inline at::IntArrayRef dims(const tptk::Shape& s) {
+  return {s.data(), s.size()};
+}
 
 }  // namespace tptorch

@@ -182,16 +182,18 @@ std::string Attrs::get_string(std::string_view name,
   return expect<std::string>(op_, name, *v, "a string");
 }
 
-std::optional<std::vector<std::int64_t>> Attrs::get_ints(
+std::optional<SmallVector<std::int64_t, 8>> Attrs::get_ints(
     std::string_view name) const {
   const AttrValue* v = find(name);
   if (v == nullptr || std::holds_alternative<NoneValue>(*v)) {
     return std::nullopt;
   }
   if (const auto* i = std::get_if<std::int64_t>(v)) {
-    return std::vector<std::int64_t>{*i};
+    return SmallVector<std::int64_t, 8>{*i};
   }
-  return expect<std::vector<std::int64_t>>(op_, name, *v, "an int list");
+  const auto& list =
+      expect<std::vector<std::int64_t>>(op_, name, *v, "an int list");
+  return SmallVector<std::int64_t, 8>(list.begin(), list.end());
 }
 
 std::optional<std::int64_t> Attrs::get_optional_int(

@@ -14,7 +14,7 @@ namespace tptk {
 
 namespace {
 
-std::string format_target(const std::vector<int64_t>& v) {
+std::string format_target(const Shape& v) {
   std::string s = "(";
   for (std::size_t i = 0; i < v.size(); ++i) s += cat(i ? ", " : "", v[i]);
   return s + (v.size() == 1 ? ",)" : ")");

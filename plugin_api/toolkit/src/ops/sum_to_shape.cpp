@@ -61,10 +61,10 @@ void sum_into(const Array& grad, Array& out) {
   std::vector<acc_t<T>> acc(out.size(), acc_t<T>(0));
   const T* pg = grad.data<T>();
   if (total > 0 && rank > 0) {
-    const std::vector<int64_t> so = broadcast_strides(out.shape(), rank);
+    const Shape so = broadcast_strides(out.shape(), rank);
     const int64_t inner = shape[rank - 1];
     const int64_t step = so[rank - 1];
-    std::vector<int64_t> index(rank, 0);
+    Shape index(rank, 0);
     for (std::size_t done = 0; done < total;
          done += static_cast<std::size_t>(inner)) {
       int64_t o = 0;

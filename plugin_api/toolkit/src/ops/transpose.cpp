@@ -9,7 +9,7 @@ namespace tptk {
 
 namespace {
 
-std::string format_ints(const std::vector<int64_t>& v) {
+std::string format_ints(const Shape& v) {
   std::string s = "(";
   for (std::size_t i = 0; i < v.size(); ++i) {
     s += cat(i ? ", " : "", v[i]);
@@ -66,13 +66,13 @@ void permute_kernel(const Array& in, const std::vector<std::size_t>& perm,
     dst[0] = src[0];
     return;
   }
-  const std::vector<int64_t> in_strides = row_major_strides(in.shape());
-  std::vector<int64_t> strides(rank);  // input stride per output axis
+  const Shape in_strides = row_major_strides(in.shape());
+  Shape strides(rank);  // input stride per output axis
   for (std::size_t i = 0; i < rank; ++i) strides[i] = in_strides[perm[i]];
   const Shape& shape = out.shape();
   const int64_t inner = shape[rank - 1];
   const int64_t step = strides[rank - 1];
-  std::vector<int64_t> index(rank, 0);
+  Shape index(rank, 0);
   for (std::size_t done = 0; done < out.size();
        done += static_cast<std::size_t>(inner)) {
     int64_t offset = 0;

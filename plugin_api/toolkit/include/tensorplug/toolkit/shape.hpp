@@ -12,10 +12,15 @@
 #include <string_view>
 #include <vector>
 
+#include "small_vector.hpp"
+
 namespace tptk {
 
-/** Sizes of each dimension; TP_DIM_UNKNOWN in a static shape only. */
-using Shape = std::vector<int64_t>;
+/**
+ * Sizes of each dimension; TP_DIM_UNKNOWN in a static shape only. Up to 8
+ * dimensions are stored inline (no heap allocation).
+ */
+using Shape = SmallVector<int64_t, 8>;
 
 inline constexpr int64_t kUnknownDim = TP_DIM_UNKNOWN;
 

@@ -14,6 +14,8 @@
 #include <variant>
 #include <vector>
 
+#include "small_vector.hpp"
+
 #include "array.hpp"
 
 namespace tptk {
@@ -66,7 +68,9 @@ class Attrs {
   double get_float(std::string_view name, double fallback) const;
   bool get_bool(std::string_view name, bool fallback) const;
   std::string get_string(std::string_view name, std::string fallback) const;
-  std::optional<std::vector<std::int64_t>> get_ints(
+  /** An int list (a single int is a list of one); no heap allocation for
+   * up to 8 ints, so kernels may read it on every call. */
+  std::optional<SmallVector<std::int64_t, 8>> get_ints(
       std::string_view name) const;
   std::optional<std::int64_t> get_optional_int(std::string_view name) const;
   std::optional<double> get_optional_float(std::string_view name) const;

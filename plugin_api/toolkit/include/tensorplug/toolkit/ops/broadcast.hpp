@@ -13,9 +13,8 @@
 namespace tptk {
 
 /** Row-major strides of `shape` aligned to `rank` dims; 0 where broadcast. */
-inline std::vector<int64_t> broadcast_strides(const Shape& shape,
-                                              std::size_t rank) {
-  std::vector<int64_t> strides(rank, 0);
+inline Shape broadcast_strides(const Shape& shape, std::size_t rank) {
+  Shape strides(rank, 0);
   int64_t stride = 1;
   for (std::size_t i = 0; i < shape.size(); ++i) {
     const std::size_t src = shape.size() - 1 - i;
@@ -48,12 +47,12 @@ void broadcast_binary(const Array& a, const Array& b, Array& out, Fn fn) {
     po[0] = fn(pa[0], pb[0]);
     return;
   }
-  const std::vector<int64_t> sa = broadcast_strides(a.shape(), rank);
-  const std::vector<int64_t> sb = broadcast_strides(b.shape(), rank);
+  const Shape sa = broadcast_strides(a.shape(), rank);
+  const Shape sb = broadcast_strides(b.shape(), rank);
   const int64_t inner = shape[rank - 1];
   const int64_t ia = sa[rank - 1];
   const int64_t ib = sb[rank - 1];
-  std::vector<int64_t> index(rank, 0);
+  Shape index(rank, 0);
   for (std::size_t done = 0; done < total;
        done += static_cast<std::size_t>(inner)) {
     int64_t oa = 0;

@@ -54,8 +54,8 @@ inline int64_t static_product(const Shape& shape, std::size_t begin,
 }
 
 /** Row-major strides of a concrete shape. */
-inline std::vector<int64_t> row_major_strides(const Shape& shape) {
-  std::vector<int64_t> strides(shape.size(), 1);
+inline Shape row_major_strides(const Shape& shape) {
+  Shape strides(shape.size(), 1);
   for (std::size_t i = shape.size(); i-- > 1;) {
     strides[i - 1] = strides[i] * shape[i];
   }

@@ -17,7 +17,8 @@
 namespace tptk {
 
 /** Per axis of the operand: true when reduced. */
-using AxisMask = std::vector<bool>;
+// One flag per axis; inline up to rank 8 (no allocation in kernels).
+using AxisMask = SmallVector<bool, 8>;
 
 /**
  * The reduced axes: `axis` None/absent = all, an INT or INTS (negative
@@ -51,7 +52,7 @@ void reduce_walk(const Shape& shape, const AxisMask& mask, F&& f) {
     f(int64_t{0}, int64_t{0});
     return;
   }
-  std::vector<int64_t> strides(rank, 0);  // result stride per operand axis
+  Shape strides(rank, 0);  // result stride per operand axis
   int64_t stride = 1;
   for (std::size_t d = rank; d-- > 0;) {
     if (!mask[d]) {
@@ -61,7 +62,7 @@ void reduce_walk(const Shape& shape, const AxisMask& mask, F&& f) {
   }
   const int64_t inner = shape[rank - 1];
   const int64_t step = strides[rank - 1];
-  std::vector<int64_t> index(rank, 0);
+  Shape index(rank, 0);
   for (int64_t in = 0; in < total; in += inner) {
     int64_t out = 0;
     for (std::size_t d = 0; d + 1 < rank; ++d) out += index[d] * strides[d];
