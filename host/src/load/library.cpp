@@ -16,6 +16,7 @@
 #include <functional>
 #include <optional>
 #include <string_view>
+#include <unordered_set>
 
 #include "inspect/inspect_mapped.hpp"
 #include "log_internal.hpp"
@@ -244,11 +245,13 @@ std::shared_ptr<const LoadedLibrary> LoadedLibrary::open(
   EntryTable& t = lib->entries_;
   auto& so = lib->library_;
   const auto& r = lib->report_;
-  auto listed = [&r](std::string_view keras_name) {
-    auto in = [&](const std::vector<std::string>& v) {
-      return std::find(v.begin(), v.end(), keras_name) != v.end();
-    };
-    return in(r.required_present) || in(r.optional_provided);
+  // Every entry this host knows is asked about: a set, not a scan of the
+  // report's lists per entry.
+  std::unordered_set<std::string_view> present(r.required_present.begin(),
+                                               r.required_present.end());
+  present.insert(r.optional_provided.begin(), r.optional_provided.end());
+  auto listed = [&present](std::string_view keras_name) {
+    return present.contains(keras_name);
   };
   auto find = [&](const char* symbol) -> void* {
     const std::string_view sv(symbol);
