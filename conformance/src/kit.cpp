@@ -89,7 +89,7 @@ Resolution Kit::resolve_target() const {
 
 const Backend& Kit::backend() {
   if (!backend_) {
-    backend_ = load_backend(KitSettings{});
+    backend_ = load_target(KitSettings{}, /*trial_in_child=*/true);
     // Once per child: what the report's header shows.
     boost::json::array dtypes;
     for (const DLDataType dt : this->dtypes()) {
@@ -108,9 +108,16 @@ const Backend& Kit::backend() {
 }
 
 Backend Kit::load_backend(const KitSettings& settings) const {
+  return load_target(settings, /*trial_in_child=*/false);
+}
+
+Backend Kit::load_target(const KitSettings& settings,
+                         bool trial_in_child) const {
   const Resolution resolution = resolve_target();
+  LoadOptions options = quiet();
+  options.trial_load_in_child = trial_in_child;
   return load_backend_at(resolution, to_settings(settings, resolution.name),
-                         quiet());
+                         options);
 }
 
 const Backend& Kit::reference() {

@@ -85,7 +85,10 @@ class Kit {
 
   /// The backend under test, loaded once with Keras's default settings
   /// (float32, 1e-7, channels_last). Throws the host's error when it cannot
-  /// be resolved, validated, loaded or initialised.
+  /// be resolved, validated, loaded or initialised. Its first load in a
+  /// process is tried in a child first (LoadOptions::trial_load_in_child):
+  /// a library that crashes or hangs the system loader is an
+  /// InvalidBackendError, not the end of the kit.
   const Backend& backend();
   /// A new instance (own context) of the backend under test with `settings`.
   Backend load_backend(const KitSettings& settings = {}) const;
@@ -145,6 +148,9 @@ class Kit {
   std::size_t not_provided_reports() const { return not_provided_reports_; }
 
  private:
+  /// The backend under test with `settings`, loaded after a trial in a
+  /// child process when `trial_in_child`.
+  Backend load_target(const KitSettings& settings, bool trial_in_child) const;
   KitOptions options_;
   std::optional<Backend> backend_;
   std::optional<Backend> reference_;

@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <fixture_paths.hpp>
 #include <string>
+#include <vector>
 
 #include "kit_run.hpp"
 
@@ -111,5 +112,29 @@ TEST_CASE(
   for (const char* entry : {"placeholder", "variable", "function"}) {
     CHECK(std::find(not_provided.begin(), not_provided.end(), entry) ==
           not_provided.end());
+  }
+}
+
+TEST_CASE(
+    "The kit fails a backend that crashes the system loader in loading, "
+    "after a trial load in a child process, and survives it",
+    "[conformance]") {
+  // One process for every group (--no-isolate): without the trial, the
+  // crash inside dlopen would end the kit itself.
+  for (const bool isolated : {true, false}) {
+    SECTION(isolated ? "one process per group" : "--no-isolate") {
+      TempDir dir;
+      std::vector<std::string> args;
+      if (!isolated) args.push_back("--no-isolate");
+      const KitRun run = run_kit(fixtures::kCrashInDlopen, dir, {}, args);
+      INFO(run.describe());
+      REQUIRE(run.process.exited());
+      CHECK(run.process.exit_code == 1);
+      const auto& loading = group(run.report, "loading");
+      CHECK(status_of(loading) == "failed");
+      CHECK_THAT(all_text(loading),
+                 Catch::Contains(std::string("the system loader crashed on ") +
+                                 fixtures::kCrashInDlopen + " (SIGSEGV)"));
+    }
   }
 }

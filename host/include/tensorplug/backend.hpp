@@ -13,6 +13,7 @@
 // parallel work.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -54,6 +55,13 @@ struct TENSORPLUG_API LoadOptions {
   /// run async-signal-safe code, and dlopen is not. The CLI's `check` and
   /// `use` set it. See docs/plugin-abi.md, "Crashes in the system loader".
   bool trial_load_in_child = false;
+  /// With trial_load_in_child: how long the child may take to load the
+  /// library (the system loader's work and the library's constructors).
+  /// Past it the child is killed and the backend refused with an
+  /// InvalidBackendError "the system loader did not finish loading <file>
+  /// within N s", as a crash is. Must be positive (else load_backend throws
+  /// std::invalid_argument).
+  std::chrono::milliseconds trial_load_timeout = std::chrono::seconds(60);
   /// How many threads the backend may use (its pool and the pools beneath
   /// it together), from 1 to kMaxThreads; 0 (the default): the environment
   /// variable TENSORPLUG_NUM_THREADS when set, else the backend's default,

@@ -1,6 +1,8 @@
 // load_backend: configuration -> resolution -> validation -> loading.
 #include <fmt/format.h>
 
+#include <stdexcept>
+
 #include "load/instance.hpp"
 #include "log_internal.hpp"
 #include "tensorplug/backend.hpp"
@@ -29,8 +31,16 @@ Backend load_backend_at(const Resolution& resolution, const Settings& settings,
                         const LoadOptions& options) {
   const Setting<unsigned> threads =
       thread_setting(options.num_threads, options.config.use_environment);
-  Backend backend(detail::Instance::create(resolution, settings, threads,
-                                           options.trial_load_in_child));
+  if (options.trial_load_in_child &&
+      options.trial_load_timeout <= std::chrono::milliseconds::zero()) {
+    throw std::invalid_argument(fmt::format(
+        "LoadOptions::trial_load_timeout must be positive (it is {} ms)",
+        options.trial_load_timeout.count()));
+  }
+  const detail::TrialLoad trial{options.trial_load_in_child,
+                                options.trial_load_timeout};
+  Backend backend(
+      detail::Instance::create(resolution, settings, threads, trial));
   if (options.announce) {
     detail::log().info("Using {} backend.", backend.name());
   }

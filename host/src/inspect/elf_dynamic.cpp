@@ -137,14 +137,12 @@ class Reader {
         if (dynamic) corrupt("it has more than one dynamic segment");
         dynamic = ph;
       } else if (ph.p_type == PT_TLS) {
-        if (ph.p_filesz > ph.p_memsz ||
-            (ph.p_align > 1 && !power_of_two(ph.p_align)) ||
-            !image_.in_file(ph.p_offset, ph.p_filesz)) {
-          corrupt(
-              fmt::format("its TLS segment (program header {}) is corrupt", i));
-        }
-      } else if (ph.p_type == PT_GNU_PROPERTY || ph.p_type == PT_NOTE ||
-                 ph.p_type == PT_GNU_RELRO || ph.p_type == PT_GNU_EH_FRAME) {
+        tls_.push_back({i, ph});
+      } else if (ph.p_type == PT_GNU_PROPERTY) {
+        if (property_) corrupt("it has more than one GNU property segment");
+        property_ = {i, ph};
+      } else if (ph.p_type == PT_NOTE || ph.p_type == PT_GNU_RELRO ||
+                 ph.p_type == PT_GNU_EH_FRAME) {
         others_.push_back({i, ph});
       }
     }
@@ -165,6 +163,8 @@ class Reader {
             i, ph.p_type));
       }
     }
+    for (const auto& [i, ph] : tls_) check_tls(i, ph);
+    if (property_) check_properties(property_->first, property_->second);
     if (dynamic->p_filesz % sizeof(Dyn) != 0 || dynamic->p_filesz == 0 ||
         !image_.in_file(dynamic->p_offset, dynamic->p_filesz) ||
         !mapped(dynamic->p_vaddr, dynamic->p_filesz, true)) {
@@ -174,6 +174,90 @@ class Reader {
           dynamic->p_offset, dynamic->p_filesz));
     }
     dynamic_ = *dynamic;
+  }
+
+  /// The thread-local storage template: the loader copies its p_filesz
+  /// bytes from the mapping (at p_vaddr) into every thread's block of
+  /// p_memsz bytes aligned to p_align.
+  void check_tls(unsigned i, const Phdr& ph) const {
+    auto bad = [&](std::string_view why) {
+      corrupt(fmt::format("its TLS segment (program header {}) {}", i, why));
+    };
+    if (ph.p_filesz > ph.p_memsz) {
+      bad(fmt::format("has a file size ({}) above its memory size ({})",
+                      ph.p_filesz, ph.p_memsz));
+    }
+    if (ph.p_memsz > kMaxTlsBytes) {
+      bad(fmt::format("claims {} bytes per thread, above the limit of {}",
+                      ph.p_memsz, kMaxTlsBytes));
+    }
+    if (ph.p_align > kMaxTlsAlignment ||
+        (ph.p_align > 1 && !power_of_two(ph.p_align))) {
+      bad(fmt::format(
+          "has an alignment of {}, not a power of two of at most {}",
+          ph.p_align, kMaxTlsAlignment));
+    }
+    if (!image_.in_file(ph.p_offset, ph.p_filesz)) {
+      bad(
+          fmt::format("(offset {}, {} bytes) lies outside the file of {} "
+                      "bytes",
+                      ph.p_offset, ph.p_filesz, image_.size()));
+    }
+    if (ph.p_filesz > 0 && !mapped(ph.p_vaddr, ph.p_filesz, true)) {
+      bad(fmt::format(
+          "(address {:#x}, {} bytes) lies outside every loadable segment",
+          ph.p_vaddr, ph.p_filesz));
+    }
+  }
+
+  /// PT_GNU_PROPERTY, read as glibc's _dl_process_pt_gnu_property reads it:
+  /// notes through the mapping up to p_memsz and, in each
+  /// NT_GNU_PROPERTY_TYPE_0 note, n_descsz bytes of properties, which it
+  /// does not bound by the segment.
+  void check_properties(unsigned i, const Phdr& ph) const {
+    auto bad = [&](std::string_view why) {
+      corrupt(fmt::format("its GNU property segment (program header {}) {}", i,
+                          why));
+    };
+    if (!mapped(ph.p_vaddr, ph.p_filesz, true) ||
+        !mapped(ph.p_vaddr, ph.p_memsz, false)) {
+      bad(fmt::format(
+          "(address {:#x}, {} bytes in the file, {} in memory) lies outside "
+          "every loadable segment",
+          ph.p_vaddr, ph.p_filesz, ph.p_memsz));
+    }
+    if (ph.p_align != sizeof(Addr)) return;  // the loader skips it
+    if (ph.p_memsz != ph.p_filesz) {
+      bad(fmt::format("has {} bytes in memory but {} in the file", ph.p_memsz,
+                      ph.p_filesz));
+    }
+    const std::uint64_t start = offset_of(ph.p_vaddr, ph.p_filesz, "notes");
+    const std::uint64_t size = ph.p_filesz;
+    using Nhdr = ElfW(Nhdr);
+    auto align_up = [](std::uint64_t v) {
+      return (v + sizeof(Addr) - 1) / sizeof(Addr) * sizeof(Addr);
+    };
+    for (std::uint64_t at = 0; at + sizeof(Nhdr) < size;) {
+      const auto note = image_.read<Nhdr>(start + at, "GNU property note");
+      const std::uint64_t name = at + sizeof(Nhdr);
+      const std::uint64_t left = size - name;
+      if (note.n_namesz == 4 && note.n_type == NT_GNU_PROPERTY_TYPE_0) {
+        if (left < 4) bad("ends inside a property note's name");
+        if (std::memcmp(image_.data() + start + name, "GNU", 4) == 0 &&
+            note.n_descsz >= 8 && note.n_descsz % sizeof(Addr) == 0 &&
+            note.n_descsz > left - 4) {
+          bad(
+              fmt::format("has a property note of {} bytes, past the end of "
+                          "the segment ({} bytes left)",
+                          note.n_descsz, left - 4));
+        }
+      }
+      // glibc's ELF_NOTE_NEXT_OFFSET.
+      const std::uint64_t next =
+          align_up(align_up(sizeof(Nhdr) + note.n_namesz) + note.n_descsz);
+      if (next > size - at) break;  // the loader's walk ends here too
+      at += next;
+    }
   }
 
   /// The loadable segment whose file part holds [vaddr, vaddr + length), or
@@ -606,7 +690,8 @@ class Reader {
   static constexpr std::int64_t kTags = 40;  // DT_NULL .. beyond DT_RELR (36)
   Image image_;
   std::vector<Phdr> loads_;
-  std::vector<std::pair<unsigned, Phdr>> others_;
+  std::vector<std::pair<unsigned, Phdr>> others_, tls_;
+  std::optional<std::pair<unsigned, Phdr>> property_;
   Phdr dynamic_{};
   std::optional<std::uint64_t> tags_[kTags];
   std::optional<std::uint64_t> gnu_hash_, versym_, verdef_, verdefnum_,

@@ -17,6 +17,9 @@ namespace tensorplug::detail {
 /// refused as corrupt rather than walked.
 inline constexpr std::uint64_t kMaxDynamicSymbols = std::uint64_t{1} << 24;
 inline constexpr std::uint64_t kMaxDynamicStrings = std::uint64_t{1} << 30;
+/// Thread-local storage per thread, and its alignment.
+inline constexpr std::uint64_t kMaxTlsBytes = std::uint64_t{1} << 30;
+inline constexpr std::uint64_t kMaxTlsAlignment = std::uint64_t{1} << 20;
 
 /// One entry of the dynamic symbol table, as the loader sees it.
 struct DynamicSymbol {

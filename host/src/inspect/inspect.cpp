@@ -9,6 +9,7 @@
 #include <optional>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "inspect/binary_format.hpp"
 #include "inspect/elf_dynamic.hpp"
@@ -24,6 +25,20 @@ const std::vector<std::string> kOptional = {TP_OPTIONAL_ENTRIES(TP_NAME_)};
 #undef TP_NAME_
 
 constexpr std::string_view kPrefix = TP_ENTRY_PREFIX;
+/// tp_negotiate_version without the prefix.
+constexpr std::string_view kVersionEntry =
+    std::string_view(TP_ENTRY_NEGOTIATE_VERSION).substr(kPrefix.size());
+
+/// Every entry name this host knows (without the prefix).
+const std::unordered_set<std::string_view>& known_entries() {
+  static const std::unordered_set<std::string_view> known = [] {
+    std::unordered_set<std::string_view> names{kVersionEntry};
+    for (const auto& n : kRequired) names.insert(n);
+    for (const auto& n : kOptional) names.insert(n);
+    return names;
+  }();
+  return known;
+}
 
 std::string quoted_list(const std::vector<std::string>& names) {
   std::vector<std::string> quoted;
@@ -95,44 +110,42 @@ LibraryReport inspect_mapped(const std::filesystem::path& file,
   report.is_library = true;
 
   // Undefined tp_* symbols are imports, not exports: ignored, as dlsym
-  // ignores them. A hidden version is not found by dlsym either.
+  // ignores them. A hidden version is not found by dlsym either. Keyed by
+  // the name without the prefix (every symbol listed has it), so that no
+  // lookup builds a string.
   std::unordered_map<std::string_view, const DynamicSymbol*> exported;
+  exported.reserve(exports.symbols.size());
   for (const auto& s : exports.symbols) {
-    if (s.defined && !s.hidden_version) exported.emplace(s.name, &s);
+    if (s.defined && !s.hidden_version) {
+      exported.emplace(s.name.substr(kPrefix.size()), &s);
+    }
   }
   // Present and callable (true), present and not callable (false, recorded
   // in unusable_entries), absent (nullopt).
-  auto usable = [&](const std::string& symbol) -> std::optional<bool> {
-    const auto it = exported.find(symbol);
+  auto usable = [&](std::string_view name) -> std::optional<bool> {
+    const auto it = exported.find(name);
     if (it == exported.end()) return std::nullopt;
     std::string problem = entry_symbol_problem(*it->second);
     if (problem.empty()) return true;
-    report.unusable_entries.push_back({symbol, std::move(problem)});
+    report.unusable_entries.push_back(
+        {std::string(it->second->name), std::move(problem)});
     return false;
   };
   for (const auto& name : kRequired) {
-    const auto u = usable(std::string(kPrefix) + name);
+    const auto u = usable(name);
     if (!u) {
       report.required_missing.push_back(name);
     } else if (*u) {
       report.required_present.push_back(name);
     }
   }
-  report.has_version_declaration =
-      usable(TP_ENTRY_NEGOTIATE_VERSION).has_value();
+  report.has_version_declaration = usable(kVersionEntry).has_value();
   for (const auto& name : kOptional) {
-    if (usable(std::string(kPrefix) + name).value_or(false)) {
-      report.optional_provided.push_back(name);
-    }
+    if (usable(name).value_or(false)) report.optional_provided.push_back(name);
   }
-  for (const auto& [sym, s] : exported) {
-    const std::string keras(sym.substr(kPrefix.size()));
-    const bool known =
-        sym == TP_ENTRY_NEGOTIATE_VERSION ||
-        std::find(kRequired.begin(), kRequired.end(), keras) !=
-            kRequired.end() ||
-        std::find(kOptional.begin(), kOptional.end(), keras) != kOptional.end();
-    if (!known) report.unknown_entries.push_back(keras);
+  const auto& known = known_entries();
+  for (const auto& [keras, s] : exported) {
+    if (!known.contains(keras)) report.unknown_entries.emplace_back(keras);
   }
   std::sort(report.unknown_entries.begin(), report.unknown_entries.end());
   log().debug(

@@ -61,14 +61,14 @@ tp_error make_error() {
 std::shared_ptr<Instance> Instance::create(const Resolution& resolution,
                                            const Settings& settings,
                                            const Setting<unsigned>& threads,
-                                           bool trial_in_child) {
+                                           const TrialLoad& trial) {
   std::shared_ptr<Instance> self(new Instance());
   self->name = resolution.name;
   self->origin = resolution.origin;
   self->settings = settings;
   self->threads = threads;
   self->library_ =
-      LoadedLibrary::open(resolution.library, resolution.name, trial_in_child);
+      LoadedLibrary::open(resolution.library, resolution.name, trial);
   const EntryTable& e = self->entries();
   const std::string where = resolution.library.string();
 

@@ -20,11 +20,11 @@ class Instance {
   /// InvalidBackendError, LoadError or IncompatibleVersionError; on any
   /// failure nothing stays loaded.
   /// `threads`: the thread setting (tp_context.num_threads);
-  /// `trial_in_child`: LoadOptions::trial_load_in_child.
+  /// `trial`: LoadOptions::trial_load_in_child and trial_load_timeout.
   static std::shared_ptr<Instance> create(const Resolution& resolution,
                                           const Settings& settings,
                                           const Setting<unsigned>& threads,
-                                          bool trial_in_child = false);
+                                          const TrialLoad& trial = {});
   ~Instance();
   Instance(const Instance&) = delete;
   Instance& operator=(const Instance&) = delete;

@@ -4,6 +4,7 @@
 
 #include <dlfcn.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -13,7 +14,9 @@
 #include <chrono>
 #include <cstring>
 #include <functional>
+#include <optional>
 #include <string_view>
+#include <unordered_set>
 
 #include "inspect/inspect_mapped.hpp"
 #include "log_internal.hpp"
@@ -39,11 +42,66 @@ std::function<void(const std::filesystem::path&)>& before_load_hook() {
   return hook;
 }
 
-/// Loads `fd_path` in a forked child. Empty when the child's dlopen returned
-/// (loaded or refused: the real load reports a refusal); otherwise how the
-/// system loader died, with what it wrote to stderr.
+/// Appends what the child wrote to `text`, up to 4 KiB, waiting at most
+/// `wait_ms` for it. False at end of file (the child exited or closed its
+/// stderr) or once 4 KiB arrived (past it, the child's writes fail with
+/// EPIPE; they never block it).
+bool read_some(int err, std::string& text, int wait_ms) {
+  pollfd p{err, POLLIN, 0};
+  const int ready = ::poll(&p, 1, wait_ms);
+  if (ready <= 0) return ready == 0 || errno == EINTR;
+  char buffer[512];
+  const ssize_t n = ::read(err, buffer, sizeof buffer);
+  if (n < 0) return errno == EINTR;
+  text.append(buffer, static_cast<std::size_t>(n));
+  return n > 0 && text.size() < 4096;
+}
+
+/// Reads the child's stderr and reaps it, killing it at `deadline`: its
+/// wait status, or nullopt when it was killed for taking too long. End of
+/// file on the pipe is not the end of the child: a constructor may close its
+/// stderr, or hand it to a process of its own, and go on.
+std::optional<int> wait_for_child(
+    pid_t pid, int err, std::string& text,
+    std::chrono::steady_clock::time_point deadline) {
+  bool reading = true;
+  for (;;) {
+    int status = 0;
+    const pid_t done = ::waitpid(pid, &status, WNOHANG);
+    if (done == pid) {
+      while (reading && read_some(err, text, 0)) {
+      }
+      return status;
+    }
+    if (done < 0 && errno != EINTR)
+      return 0;  // not ours to reap: nothing known
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      ::kill(pid, SIGKILL);
+      while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+      }
+      return std::nullopt;
+    }
+    // Awake when the child writes or closes the pipe (exiting); without the
+    // pipe, every millisecond.
+    const auto wait_ms =
+        static_cast<int>(std::min<long long>(left.count(), reading ? 1000 : 1));
+    if (reading) {
+      reading = read_some(err, text, wait_ms);
+    } else {
+      ::usleep(static_cast<useconds_t>(wait_ms) * 1000);
+    }
+  }
+}
+
+/// Loads `fd_path` in a forked child, for at most `timeout`. Empty when the
+/// child's dlopen returned (loaded or refused: the real load reports a
+/// refusal); otherwise how the system loader died or that it did not
+/// finish, with what it wrote to stderr.
 std::string trial_load(const std::string& fd_path,
-                       const std::filesystem::path& file) {
+                       const std::filesystem::path& file,
+                       std::chrono::milliseconds timeout) {
   int err[2];
   if (::pipe2(err, O_CLOEXEC) != 0) return {};
   const pid_t pid = ::fork();
@@ -78,17 +136,9 @@ std::string trial_load(const std::string& fd_path,
   }
   ::close(err[1]);
   std::string text;
-  char buffer[512];
-  while (text.size() < 4096) {
-    const ssize_t n = ::read(err[0], buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    text.append(buffer, static_cast<std::size_t>(n));
-  }
+  const std::optional<int> exited = wait_for_child(
+      pid, err[0], text, std::chrono::steady_clock::now() + timeout);
   ::close(err[0]);
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) {
     text.pop_back();
   }
@@ -98,6 +148,15 @@ std::string trial_load(const std::string& fd_path,
     at += file.string().size();
   }
   const std::string said = text.empty() ? "" : fmt::format(": {}", text);
+  if (!exited) {
+    return fmt::format(
+        "the system loader did not finish loading {} within {:g} s{}: the "
+        "library's constructors or its dependencies hang (seen in a trial "
+        "load in a child process, which was killed; nothing was loaded "
+        "here; LoadOptions::trial_load_timeout sets the limit)",
+        file.string(), std::chrono::duration<double>(timeout).count(), said);
+  }
+  const int status = *exited;
   if (WIFSIGNALED(status)) {
     const int sig = WTERMSIG(status);
     const char* abbrev = sigabbrev_np(sig);
@@ -126,7 +185,7 @@ void set_before_load_hook_for_testing(
 
 std::shared_ptr<const LoadedLibrary> LoadedLibrary::open(
     const std::filesystem::path& file, const std::string& name,
-    bool trial_in_child) {
+    const TrialLoad& trial) {
   using clock = std::chrono::steady_clock;
   const auto t0 = clock::now();
   // One open of the file: validated through this descriptor, then loaded
@@ -145,8 +204,9 @@ std::shared_ptr<const LoadedLibrary> LoadedLibrary::open(
   lib->report_ = std::move(report);
   if (before_load_hook()) before_load_hook()(file);
   const std::string fd_path = fmt::format("/proc/self/fd/{}", mapped.fd());
-  if (trial_in_child) {
-    if (std::string crash = trial_load(fd_path, file); !crash.empty()) {
+  if (trial.in_child) {
+    if (std::string crash = trial_load(fd_path, file, trial.timeout);
+        !crash.empty()) {
       log().debug("refusing backend `{}`: {}", name, crash);
       throw InvalidBackendError(crash);
     }
@@ -185,11 +245,13 @@ std::shared_ptr<const LoadedLibrary> LoadedLibrary::open(
   EntryTable& t = lib->entries_;
   auto& so = lib->library_;
   const auto& r = lib->report_;
-  auto listed = [&r](std::string_view keras_name) {
-    auto in = [&](const std::vector<std::string>& v) {
-      return std::find(v.begin(), v.end(), keras_name) != v.end();
-    };
-    return in(r.required_present) || in(r.optional_provided);
+  // Every entry this host knows is asked about: a set, not a scan of the
+  // report's lists per entry.
+  std::unordered_set<std::string_view> present(r.required_present.begin(),
+                                               r.required_present.end());
+  present.insert(r.optional_provided.begin(), r.optional_provided.end());
+  auto listed = [&present](std::string_view keras_name) {
+    return present.contains(keras_name);
   };
   auto find = [&](const char* symbol) -> void* {
     const std::string_view sv(symbol);

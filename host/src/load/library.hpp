@@ -4,6 +4,7 @@
 #include <tensorplug/plugin_api.h>
 
 #include <boost/dll/shared_library.hpp>
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -25,6 +26,13 @@ struct EntryTable {
 #undef TP_ENTRY_FIELD_
 };
 
+/// A trial load in a forked child before the real load
+/// (LoadOptions::trial_load_in_child, LoadOptions::trial_load_timeout).
+struct TrialLoad {
+  bool in_child = false;
+  std::chrono::milliseconds timeout = std::chrono::seconds(60);
+};
+
 /// Tests only: runs between the validation of a file and its load.
 void set_before_load_hook_for_testing(
     std::function<void(const std::filesystem::path&)> hook);
@@ -40,11 +48,12 @@ class LoadedLibrary {
   /// (/proc/self/fd/N) with immediate binding and local symbols, checks the
   /// file did not change meanwhile, and resolves every entry. Throws
   /// InvalidBackendError or LoadError.
-  /// `trial_in_child`: first load it in a forked child, and refuse it
-  /// (InvalidBackendError) when the system loader crashes there.
+  /// `trial.in_child`: first load it in a forked child, and refuse it
+  /// (InvalidBackendError) when the system loader crashes there or does not
+  /// finish within `trial.timeout`.
   static std::shared_ptr<const LoadedLibrary> open(
       const std::filesystem::path& file, const std::string& name,
-      bool trial_in_child = false);
+      const TrialLoad& trial = {});
 
   const EntryTable& entries() const { return entries_; }
   /** The entry exported as tp_<keras_name>, or nullptr when absent. */

@@ -109,6 +109,15 @@ LibraryReport inspect_bytes(const TempDir& dir, const Elf& elf) {
   return inspect_library(file);
 }
 
+/// Validation refuses `bad` as corrupt, saying `expected`.
+void check_refused(const TempDir& dir, const Elf& bad, const char* expected) {
+  const auto r = inspect_bytes(dir, bad);
+  INFO(r.format_error);
+  CHECK_FALSE(r.valid());
+  CHECK_FALSE(r.is_library);
+  CHECK_THAT(r.format_error, Catch::Contains(expected));
+}
+
 Backend load_file(const fs::path& path) {
   LoadOptions options;
   options.announce = false;
@@ -228,11 +237,7 @@ TEST_CASE(
   Elf elf{read_bytes(fixtures::kValid)};
   REQUIRE(inspect_bytes(dir, elf).valid());
   auto refused = [&](const Elf& bad, const char* expected) {
-    const auto r = inspect_bytes(dir, bad);
-    INFO(r.format_error);
-    CHECK_FALSE(r.valid());
-    CHECK_FALSE(r.is_library);
-    CHECK_THAT(r.format_error, Catch::Contains(expected));
+    check_refused(dir, bad, expected);
   };
   SECTION("a relocation writing outside every segment") {
     const std::uint64_t rela = elf.table(DT_RELA);
@@ -331,24 +336,61 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "LoadOptions::trial_load_in_child turns a crash inside dlopen into a "
-    "refusal",
-    "[load][elf]") {
-  LoadOptions options;
-  options.announce = false;
-  options.trial_load_in_child = true;
-  try {
-    load_backend_at(resolve_library_file(fixtures::kCrashInDlopen),
-                    Settings::defaults("reference"), options);
-    FAIL("the crashing library was loaded");
-  } catch (const InvalidBackendError& e) {
-    CHECK_THAT(e.what(),
-               Catch::Contains(std::string("the system loader crashed on ") +
-                               fixtures::kCrashInDlopen + " (SIGSEGV)"));
+    "TLS and GNU property segments are checked against the file before it "
+    "is loaded",
+    "[inspect][elf]") {
+  TempDir dir;
+  Elf elf{read_bytes(fixtures::kTlsProperty)};
+  REQUIRE(inspect_bytes(dir, elf).valid());
+  auto refused = [&](const Elf& bad, const char* expected) {
+    check_refused(dir, bad, expected);
+  };
+  auto patch = [&](unsigned type, auto&& change) {
+    const std::uint64_t off = elf.phdr_offset(elf.phdr_index(type));
+    auto ph = elf.get<ElfW(Phdr)>(off);
+    change(ph);
+    elf.put(off, ph);
+  };
+  SECTION("a TLS template at an address outside every loadable segment") {
+    // The loader copies it from the mapping into every thread's block.
+    // (dlopen of this mutant dies by SIGSEGV in the fixture's constructor.)
+    patch(PT_TLS, [](ElfW(Phdr) & ph) { ph.p_vaddr = 0x7ff000000000; });
+    refused(elf, "lies outside every loadable segment");
   }
-  SECTION("a sound library loads as without the option") {
-    auto backend = load_backend_at(resolve_library_file(fixtures::kValid),
-                                   Settings::defaults("reference"), options);
-    CHECK(backend.api_version().major == TP_API_VERSION_MAJOR);
+  SECTION("a TLS template past the end of the file") {
+    patch(PT_TLS, [&](ElfW(Phdr) & ph) { ph.p_offset = elf.bytes.size(); });
+    refused(elf, "lies outside the file");
   }
+  SECTION("a TLS block above the documented limit per thread") {
+    patch(PT_TLS, [](ElfW(Phdr) & ph) { ph.p_memsz = std::uint64_t{1} << 40; });
+    refused(elf, "bytes per thread, above the limit");
+  }
+  SECTION("a TLS alignment that is not a power of two") {
+    patch(PT_TLS, [](ElfW(Phdr) & ph) { ph.p_align = 48; });
+    refused(elf, "alignment of 48");
+  }
+#if defined(__x86_64__)
+  SECTION("a GNU property segment reaching past every loadable segment") {
+    // The loader walks its notes up to p_memsz.
+    patch(PT_GNU_PROPERTY,
+          [](ElfW(Phdr) & ph) { ph.p_memsz = std::uint64_t{1} << 32; });
+    refused(elf, "lies outside every loadable segment");
+  }
+  SECTION("a GNU property segment larger in memory than in the file") {
+    patch(PT_GNU_PROPERTY, [](ElfW(Phdr) & ph) { ph.p_memsz += 64; });
+    refused(elf, "bytes in memory but");
+  }
+  SECTION("a property note claiming more bytes than its segment has") {
+    // The loader walks n_descsz bytes of properties, unbounded by the
+    // segment.
+    const auto ph =
+        elf.get<ElfW(Phdr)>(elf.phdr_offset(elf.phdr_index(PT_GNU_PROPERTY)));
+    const std::uint64_t note = elf.file_offset(ph.p_vaddr);
+    auto header = elf.get<ElfW(Nhdr)>(note);
+    REQUIRE(header.n_type == NT_GNU_PROPERTY_TYPE_0);
+    header.n_descsz = 0x7ffffff8;
+    elf.put(note, header);
+    refused(elf, "property note of 2147483640 bytes");
+  }
+#endif
 }
