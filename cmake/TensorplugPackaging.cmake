@@ -134,13 +134,15 @@ backend, tested by the conformance kit), in
   SUGGESTS "libtensorplug-dev ${_tp_exact}"
   ARCH_ALL)
 
-tensorplug_deb_package(examples tensorplug-examples science
-  "tensorplug example applications: digits and Fashion-MNIST"
-  "tensorplug-digits trains on the UCI handwritten digits (shipped) and
+if(TARGET tensorplug_digits)  # TENSORPLUG_BUILD_EXAMPLES
+  tensorplug_deb_package(examples tensorplug-examples science
+    "tensorplug example applications: digits and Fashion-MNIST"
+    "tensorplug-digits trains on the UCI handwritten digits (shipped) and
 tensorplug-fashion on Fashion-MNIST (dataset-fashion-mnist), with whichever
 backend the configuration names."
-  DEPENDS "${TENSORPLUG_RUNTIME_PACKAGE} ${_tp_exact}" "${_tp_any_backend}"
-  SUGGESTS dataset-fashion-mnist)
+    DEPENDS "${TENSORPLUG_RUNTIME_PACKAGE} ${_tp_exact}" "${_tp_any_backend}"
+    SUGGESTS dataset-fashion-mnist)
+endif()
 
 # What each backend is, by its name: the synopsis and the extended
 # description (a backend not listed gets generic ones).
