@@ -170,6 +170,8 @@ Installed where the host looks for builtin backends
 endforeach()
 
 set(CPACK_COMPONENTS_ALL ${TENSORPLUG_DEB_COMPONENTS})
-# For the staging script: the package of each component.
+# For the staging script: the package of each component, and strip (for
+# the static libraries, which CPACK_STRIP_FILES leaves alone).
 set(CPACK_TENSORPLUG_DEB_PACKAGES ${TENSORPLUG_DEB_PACKAGES})
+set(CPACK_TENSORPLUG_STRIP ${CMAKE_STRIP})
 include(CPack)

@@ -6,10 +6,13 @@
 #   usr/share/doc/<package>/changelog.gz   a Debian changelog (the packages
 #                                          are native: version = project's)
 #   usr/share/man/**                       compressed with gzip -9n
+#   usr/lib/**.a                           debug info stripped (as dh_strip
+#                                          does; 10 MB less in -dev)
 # Inputs (CPack's): CPACK_GENERATOR, CPACK_TEMPORARY_DIRECTORY,
 # CPACK_PACKAGING_INSTALL_PREFIX, CPACK_COMPONENTS_ALL with
 # CPACK_TENSORPLUG_DEB_PACKAGES (the package of each component, same order),
-# CPACK_PACKAGE_VERSION, CPACK_DEBIAN_PACKAGE_MAINTAINER.
+# CPACK_PACKAGE_VERSION, CPACK_DEBIAN_PACKAGE_MAINTAINER,
+# CPACK_TENSORPLUG_STRIP (the toolchain's strip).
 if(NOT CPACK_GENERATOR STREQUAL "DEB")
   return()
 endif()
@@ -76,6 +79,14 @@ foreach(i RANGE ${last})
   write_doc_file(${doc}/copyright "${copyright}")
   write_doc_file(${doc}/changelog "${changelog}")
   compress(${doc}/changelog)
+  file(GLOB_RECURSE archives ${stage}/lib/*.a)
+  foreach(archive IN LISTS archives)
+    execute_process(COMMAND ${CPACK_TENSORPLUG_STRIP} --strip-debug ${archive}
+      RESULT_VARIABLE rc ERROR_VARIABLE err)
+    if(NOT rc EQUAL 0)
+      message(FATAL_ERROR "strip --strip-debug ${archive} failed (${rc}): ${err}")
+    endif()
+  endforeach()
   file(GLOB_RECURSE pages ${stage}/share/man/*)
   foreach(page IN LISTS pages)
     if(NOT page MATCHES "\\.gz$")
