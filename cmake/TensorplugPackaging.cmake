@@ -165,7 +165,7 @@ foreach(backend IN LISTS TENSORPLUG_BUILTIN_BACKENDS)
     "The ${name} backend of tensorplug:
 ${_tp_about_${name}}
 Installed where the host looks for builtin backends
-(/usr/lib/${TENSORPLUG_BACKEND_SUBDIR})."
+(/usr/${CMAKE_INSTALL_LIBDIR}/${TENSORPLUG_BACKEND_SUBDIR})."
     DEPENDS "${TENSORPLUG_RUNTIME_PACKAGE} ${_tp_exact}")
 endforeach()
 
