@@ -25,7 +25,8 @@ tensorplug_man_page(tensorplug_conformance tensorplug-conformance
   "check a tensorplug backend plugin against the ABI contract and the reference backend")
 add_custom_target(tensorplug_man_pages ALL DEPENDS ${TENSORPLUG_MAN_PAGES})
 if(TENSORPLUG_INSTALL)
-  install(FILES ${TENSORPLUG_MAN_PAGES} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+  install(FILES ${TENSORPLUG_MAN_PAGES} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1
+    COMPONENT tools)
 endif()
 if(TENSORPLUG_BUILD_TESTS)
   foreach(pair "tensorplug_cli;tensorplug" "tensorplug_conformance;tensorplug-conformance")

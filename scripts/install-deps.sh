@@ -6,6 +6,9 @@
 # libopenblas-dev: the native backend's BLAS; libtorch-dev: the libtorch
 # baselines of bench/ and the torch backend; zlib1g-dev and
 # dataset-fashion-mnist: the main job (tensorplug-fashion) and its data.
+# dpkg-dev (dpkg-shlibdeps, for cpack's Depends), lintian and file: the
+# Debian packages and their test (cmake/TensorplugPackaging.cmake,
+# tests/package/run_deb_test.cmake).
 # Runs as root, or through sudo when not root (apt-get only).
 #   TENSORPLUG_SKIP_TENSORFLOW=1  skip python3-venv, the venv and TensorFlow
 set -euo pipefail
@@ -19,6 +22,7 @@ packages=(
   libopenblas-dev
   libtorch-dev
   zlib1g-dev dataset-fashion-mnist
+  dpkg-dev lintian file
 )
 if [ "${TENSORPLUG_SKIP_TENSORFLOW:-0}" != 1 ]; then
   packages+=(python3 python3-venv)

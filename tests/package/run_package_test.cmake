@@ -99,52 +99,8 @@ message(STATUS "${checked} relative links in the installed docs resolve")
 # examples/conformance_plugin/): built from the moved install tree alone, its
 # ctest runs the installed conformance kit (tensorplug_add_conformance_test)
 # on its plugins.
-set(example_build ${WORK_DIR}/conformance_plugin)
-execute_process(COMMAND ${CMAKE_COMMAND}
-  -S ${prefix}/share/tensorplug/examples/conformance_plugin
-  -B ${example_build} -G Ninja
-  -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_BUILD_TYPE=Release
-  RESULT_VARIABLE rc)
-if(NOT rc EQUAL 0)
-  message(FATAL_ERROR "configuring the installed example "
-    "${prefix}/share/tensorplug/examples/conformance_plugin failed: ${rc}")
-endif()
-execute_process(COMMAND ${CMAKE_COMMAND} --build ${example_build}
-  RESULT_VARIABLE rc)
-if(NOT rc EQUAL 0)
-  message(FATAL_ERROR "building examples/conformance_plugin failed: ${rc}")
-endif()
-# MODULE example.toolkit, with no OUTPUT_DIRECTORY: the project's build
-# directory, laid out as the module path.
-if(NOT EXISTS ${example_build}/example/toolkit.so)
-  file(GLOB_RECURSE built RELATIVE ${example_build} ${example_build}/*.so)
-  message(FATAL_ERROR "tensorplug_add_backend(example_toolkit_backend MODULE "
-    "example.toolkit) did not produce ${example_build}/example/toolkit.so; "
-    "the libraries built are: ${built}")
-endif()
-# The test must run the runner of the install tree, not the build tree's.
-file(READ ${example_build}/CTestTestfile.cmake ctest_file)
-string(FIND "${ctest_file}" "${prefix}/bin/tensorplug-conformance" at)
-if(at EQUAL -1)
-  message(FATAL_ERROR "examples/conformance_plugin's test does not run "
-    "${prefix}/bin/tensorplug-conformance:\n${ctest_file}")
-endif()
-execute_process(COMMAND ${CMAKE_CTEST_COMMAND} --test-dir ${example_build}
-  --output-on-failure --no-tests=error
-  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-message("${out}${err}")
-if(NOT rc EQUAL 0)
-  message(FATAL_ERROR "the conformance kit failed on examples/conformance_plugin: ${rc}")
-endif()
-set(junit ${example_build}/example_backend_conformance-junit.xml)
-if(NOT EXISTS ${junit})
-  message(FATAL_ERROR "the conformance run wrote no JUnit report at ${junit}")
-endif()
-file(READ ${junit} junit_text)
-string(FIND "${junit_text}" "<testsuites" at)
-if(at EQUAL -1)
-  message(FATAL_ERROR "${junit} is not a JUnit report:\n${junit_text}")
-endif()
+include(${CMAKE_CURRENT_LIST_DIR}/build_installed_example.cmake)
+tensorplug_build_installed_example(${prefix} ${WORK_DIR}/conformance_plugin)
 
 # pkg-config users: the installed tensorplug.pc alone (no CMake) compiles
 # the consumer application and the C fixture plugin, from the moved tree.
