@@ -176,19 +176,16 @@ TEST_CASE("every C and C++ example of the docs and headers compiles",
   // app-guide.md, toolkit.md, the headers): finding none means the
   // extraction broke.
   const TempDir dir;
-  SECTION("the C examples, as C11 against plugin_api.h") {
-    std::size_t count = 0;
-    const ProcessResult r = compile_all(examples, true, dir, count);
-    INFO(count << " C examples\n" << r.describe());
-    CHECK(count > 0);
-    CHECK(r.exit_code == 0);
-  }
-  SECTION("the C++ examples, as C++20 against the public headers") {
-    std::size_t count = 0;
-    const ProcessResult r = compile_all(examples, false, dir, count);
-    INFO(count << " C++ examples\n" << r.describe());
-    CHECK(count > 0);
-    CHECK(r.exit_code == 0);
+  for (const bool c : {true, false}) {
+    DYNAMIC_SECTION((c ? "the C examples, as C11 against plugin_api.h"
+                       : "the C++ examples, as C++20 against the public "
+                         "headers")) {
+      std::size_t count = 0;
+      const ProcessResult r = compile_all(examples, c, dir, count);
+      INFO(count << (c ? " C" : " C++") << " examples\n" << r.describe());
+      CHECK(count > 0);
+      CHECK(r.exit_code == 0);
+    }
   }
 }
 
