@@ -1,11 +1,13 @@
 // The application API: load the backend the user chose and build and run
 // graphs on it, the way Keras's backend module is used.
 //
-//   auto backend = tensorplug::load_backend();      // keras.json + env
-//   auto x = backend.placeholder({-1, 3});
-//   auto w = backend.variable(tensorplug::Array::of<float>({3}, {1, 2, 3}));
-//   auto f = backend.function({x}, {x + w});
-//   auto out = f({input});
+// ```cpp fragment
+// auto backend = tensorplug::load_backend();      // keras.json + env
+// auto x = backend.placeholder({-1, 3});
+// auto w = backend.variable(tensorplug::Array::of<float>({3}, {1, 2, 3}));
+// auto f = backend.function({x}, {x + w});
+// auto out = f({input});
+// ```
 //
 // Every object (Tensor, Function) keeps its backend, and so the plugin
 // library, alive for as long as it exists. A Backend and the objects made

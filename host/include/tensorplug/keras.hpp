@@ -1,9 +1,11 @@
 // Typed functions mirroring Keras's backend module over the generic op call
 // of tensorplug/ops.hpp, so that application code reads like Keras:
 //
-//   namespace K = tensorplug::keras;
-//   auto h = K::relu(K::dot(x, w) + b);
-//   auto loss = K::mean(K::categorical_crossentropy(y, K::softmax(h)));
+// ```cpp fragment
+// namespace K = tensorplug::keras;
+// auto h = K::relu(K::dot(x, w) + b);
+// auto loss = K::mean(K::categorical_crossentropy(y, K::softmax(h)));
+// ```
 //
 // Each function calls the op of the same Keras name with Keras's keyword
 // arguments as attributes (docs/ops.md lists them). Arguments that are

@@ -1,8 +1,10 @@
 // Calling a backend's op entries by Keras name, with Keras's keyword
 // arguments as attributes:
 //
-//   auto y = tensorplug::op("softmax", {x}, {{"axis", -1}});
-//   auto z = backend.op("zeros", {}, {{"shape", Ints{2, 3}}});
+// ```cpp fragment
+// auto y = tensorplug::op("softmax", {x}, {{"axis", -1}});
+// auto z = backend.op("zeros", {}, {{"shape", Ints{2, 3}}});
+// ```
 //
 // docs/ops.md lists every op of the core op set, its operands and
 // attributes. Calling an op the backend does not export raises

@@ -11,25 +11,25 @@
  *   a given status; `tp::guard` runs the implementation and turns *every*
  *   exception into a status and a message (no exception crosses the C ABI).
  * - `tp::set_error` fills a caller's `tp_error` with a malloc'd message.
- * - DLPack helpers: dtype constants and names, element sizes and counts with
- *   overflow checks, contiguity, copying strided data, owned DLManagedTensors.
+ * - DLPack helpers: dtypes, checked sizes, strided copies, DLManagedTensors.
  *
  * Everything is declared in `namespace tp` with hidden visibility (on
  * GCC/Clang), so two plugins built against different versions of this header
  * never bind to each other's copies; the price is that a `tp::Error` must be
  * caught in the shared library that threw it (`tp::guard` does so).
- *
- * Typical entry (an op entry: tp_op_fn, as every op):
- * \code
- *   TP_CPP_EXPORT tp_status tp_add(tp_context* ctx, const tp_op_args* args,
- *                                  tp_tensor** outputs, tp_error* error) {
- *     return tp::guard(error, "add", [&] {
- *       if (args->num_inputs != 2) throw tp::Error(
- *           TP_ERROR_INVALID_ARGUMENT, "add: takes 2 operands (x, y)");
- *       outputs[0] = ...;  // a tensor of `ctx`
- *     });
- *   }
- * \endcode
+ * Typical entry (a tp_op_fn, as every op; `add_node` is the backend's own):
+ * ```cpp
+ * #include <tensorplug/plugin.hpp>
+ * tp_tensor* add_node(tp_context* ctx, const tp_tensor* x, const tp_tensor* y);
+ * TP_CPP_EXPORT tp_status tp_add(tp_context* ctx, const tp_op_args* args,
+ *                                tp_tensor** outputs, tp_error* error) {
+ *   return tp::guard(error, "add", [&] {
+ *     if (args->num_inputs != 2) throw tp::Error(
+ *         TP_ERROR_INVALID_ARGUMENT, "add: takes 2 operands (x, y)");
+ *     outputs[0] = add_node(ctx, args->inputs[0], args->inputs[1]);
+ *   });
+ * }
+ * ```
  */
 #ifndef TENSORPLUG_PLUGIN_HPP_
 #define TENSORPLUG_PLUGIN_HPP_
