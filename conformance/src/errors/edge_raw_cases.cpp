@@ -439,7 +439,7 @@ void name_cases(const Backend& b, DLDataType dt) {
   for (const char* op : {"add", "relu"}) {
     if (!b.provides(op)) continue;
     kit.run_case("tensor_info",
-                 fmt::format("name of an {} result made without a name → a "
+                 fmt::format("name of the result of {} made without a name → a "
                              "made-up name (TP_ABI_19)",
                              op),
                  [&] {
@@ -455,7 +455,7 @@ void name_cases(const Backend& b, DLDataType dt) {
                    REQUIRE(raw_fn<tp_op_fn>(b, op)(b.raw_context(), &a, slots,
                                                    error.get()) == TP_OK);
                    check_made_up_name(b, slots[0],
-                                      fmt::format("an {} result", op));
+                                      fmt::format("the result of {}", op));
                    raw_release(b, slots[0]);
                  });
   }
