@@ -438,26 +438,27 @@ void name_cases(const Backend& b, DLDataType dt) {
                });
   for (const char* op : {"add", "relu"}) {
     if (!b.provides(op)) continue;
-    kit.run_case("tensor_info",
-                 fmt::format("name of the result of {} made without a name → a "
-                             "made-up name (TP_ABI_19)",
-                             op),
-                 [&] {
-                   const Tensor x = b.placeholder({3}, dt, "x");
-                   const tp_tensor* operands[2] = {x.raw(), x.raw()};
-                   tp_op_args a{};
-                   a.struct_size = TP_OP_ARGS_STRUCT_SIZE;
-                   a.num_inputs = std::string_view(op) == "add" ? 2 : 1;
-                   a.inputs = operands;
-                   a.num_outputs = 1;
-                   tp_tensor* slots[1] = {nullptr};
-                   RawError error;
-                   REQUIRE(raw_fn<tp_op_fn>(b, op)(b.raw_context(), &a, slots,
-                                                   error.get()) == TP_OK);
-                   check_made_up_name(b, slots[0],
-                                      fmt::format("the result of {}", op));
-                   raw_release(b, slots[0]);
-                 });
+    kit.run_case(
+        op,
+        fmt::format(
+            "tensor_info name of the result of {} made without a name → a "
+            "made-up name (TP_ABI_19)",
+            op),
+        [&] {
+          const Tensor x = b.placeholder({3}, dt, "x");
+          const tp_tensor* operands[2] = {x.raw(), x.raw()};
+          tp_op_args a{};
+          a.struct_size = TP_OP_ARGS_STRUCT_SIZE;
+          a.num_inputs = std::string_view(op) == "add" ? 2 : 1;
+          a.inputs = operands;
+          a.num_outputs = 1;
+          tp_tensor* slots[1] = {nullptr};
+          RawError error;
+          REQUIRE(raw_fn<tp_op_fn>(b, op)(b.raw_context(), &a, slots,
+                                          error.get()) == TP_OK);
+          check_made_up_name(b, slots[0], fmt::format("the result of {}", op));
+          raw_release(b, slots[0]);
+        });
   }
 }
 
