@@ -1,6 +1,8 @@
 # tensorplug_add_conformance_test(<plugin target> [NAME <test name>]
 #                                 [GROUPS <group>...] [DTYPES <dtype>...]
-#                                 [JUNIT <file>] [ARGS <arg>...])
+#                                 [JUNIT <file>]
+#                                 [SANITIZER_RUNTIME <asan|path>]
+#                                 [ARGS <arg>...])
 #
 # Adds a ctest test that runs the plugin conformance kit
 # (`tensorplug-conformance`, docs/conformance.md) on the library that
@@ -16,6 +18,9 @@
 # ${CMAKE_CURRENT_BINARY_DIR}/<name>-junit.xml. GROUPS limits the run to some
 # of the groups (loading, required, ops, gradients, errors, lifecycle);
 # DTYPES overrides the dtypes the plugin declares through `capabilities`;
+# SANITIZER_RUNTIME (`asan`, or the path of a runtime library) passes
+# --sanitizer-runtime, for a plugin built with AddressSanitizer under a runner
+# that is not (docs/conformance.md, Sanitizers).
 # ARGS are passed to the runner as they are. The test sets no environment of
 # its own: add one with set_tests_properties(<name> PROPERTIES ENVIRONMENT ...).
 #
@@ -24,7 +29,8 @@
 # ALIAS of the target that builds it. ctest calls it by its full path, so it
 # needs no PATH entry.
 function(tensorplug_add_conformance_test plugin)
-  cmake_parse_arguments(PARSE_ARGV 1 ARG "" "NAME;JUNIT" "GROUPS;DTYPES;ARGS")
+  cmake_parse_arguments(PARSE_ARGV 1 ARG "" "NAME;JUNIT;SANITIZER_RUNTIME"
+                        "GROUPS;DTYPES;ARGS")
   if(ARG_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "tensorplug_add_conformance_test(${plugin}): unknown "
       "arguments: ${ARG_UNPARSED_ARGUMENTS}")
@@ -51,6 +57,9 @@ function(tensorplug_add_conformance_test plugin)
   if(ARG_DTYPES)
     list(JOIN ARG_DTYPES "," dtypes)
     list(APPEND command --dtypes ${dtypes})
+  endif()
+  if(ARG_SANITIZER_RUNTIME)
+    list(APPEND command --sanitizer-runtime ${ARG_SANITIZER_RUNTIME})
   endif()
   list(APPEND command ${ARG_ARGS} $<TARGET_FILE:${plugin}>)
   add_test(NAME ${ARG_NAME} COMMAND ${command})

@@ -17,6 +17,7 @@
 #include "runner/report_json.hpp"
 #include "runner/report_junit.hpp"
 #include "runner/run_groups.hpp"
+#include "runner/sanitizer_runtime.hpp"
 #include "runner/spawn.hpp"
 #include "tensorplug/errors.hpp"
 #include "tensorplug/resolve.hpp"
@@ -62,6 +63,17 @@ int run_parent(const RunnerOptions& options, const char* argv0) {
   } catch (const tensorplug::Error& e) {
     std::cerr << "tensorplug-conformance: error: " << e.what() << "\n";
     return static_cast<int>(e.code());
+  }
+  if (!options.sanitizer_runtime.empty()) {
+    try {
+      preload_in_children(find_sanitizer_runtime(options.sanitizer_runtime,
+                                                 run.backend.library));
+    } catch (const std::runtime_error& e) {
+      std::cerr << "tensorplug-conformance: error: " << e.what() << "\n";
+      return 64;
+    }
+    run.case_options.insert(run.case_options.end(),
+                            {"--sanitizer-runtime", options.sanitizer_runtime});
   }
   run_groups(options, self_executable(argv0), run);
 

@@ -22,16 +22,6 @@ constexpr auto kShape = TP_ERROR_SHAPE;
 constexpr auto kDtype = TP_ERROR_DTYPE;
 constexpr auto kInvalid = TP_ERROR_INVALID_ARGUMENT;
 
-/// Runs a case whose body must fail with one of `allowed`.
-void error_case(std::string_view entry, const std::string& name,
-                const std::vector<tp_status>& allowed, std::string_view rule,
-                const std::function<void()>& body) {
-  Kit::instance().run_case(entry, name, [&] {
-    expect_plugin_error(body, allowed, fmt::format("{}: {}", entry, name),
-                        rule);
-  });
-}
-
 /// A dtype under test other than `dt` for a dtype-mismatch case: the other
 /// float dtype if there is one, else an integer one.
 std::optional<DLDataType> other_dtype(DLDataType dt) {
@@ -50,7 +40,7 @@ void binary_op_cases(const Backend& b, DLDataType dt) {
   for (const char* op :
        {"add", "subtract", "multiply", "divide", "maximum", "minimum"}) {
     if (!b.provides(op)) continue;  // the ops group reports it
-    error_case(
+    app_error_case(
         op,
         fmt::format("incompatible shapes (2, 3) and (4, 5), {} → error "
                     "status when the graph is built",
@@ -61,24 +51,24 @@ void binary_op_cases(const Backend& b, DLDataType dt) {
                {});
         });
     if (other) {
-      error_case(op,
-                 fmt::format("operand dtypes {} (2, 3) and {} (2, 3) → error "
-                             "status",
-                             dn, dtype_name(*other)),
-                 {kDtype, kInvalid}, "TP_ABI_9, docs/ops.md operand dtypes",
-                 [&] {
-                   b.op(op,
-                        {b.placeholder({2, 3}, dt, "x"),
-                         b.placeholder({2, 3}, *other, "y")},
-                        {});
-                 });
+      app_error_case(
+          op,
+          fmt::format("operand dtypes {} (2, 3) and {} (2, 3) → error "
+                      "status",
+                      dn, dtype_name(*other)),
+          {kDtype, kInvalid}, "TP_ABI_9, docs/ops.md operand dtypes", [&] {
+            b.op(op,
+                 {b.placeholder({2, 3}, dt, "x"),
+                  b.placeholder({2, 3}, *other, "y")},
+                 {});
+          });
     } else {
       kit.skip_case(op, "operand dtypes differ → error status",
                     "only one dtype is under test");
     }
   }
   if (b.provides("add")) {
-    error_case(
+    app_error_case(
         "add",
         fmt::format("shapes (None,) and (None,) fed (2,) and (3,), {} "
                     "→ error status from the call",
@@ -95,7 +85,7 @@ void binary_op_cases(const Backend& b, DLDataType dt) {
 void other_op_cases(const Backend& b, DLDataType dt) {
   const std::string dn = dtype_name(dt);
   if (b.provides("dot")) {
-    error_case(
+    app_error_case(
         "dot",
         fmt::format("inner dimensions differ: (2, 3) · (4, 5), {} → "
                     "error status",
@@ -107,17 +97,18 @@ void other_op_cases(const Backend& b, DLDataType dt) {
         });
   }
   if (b.provides("reshape")) {
-    error_case("reshape",
-               fmt::format("(2, 3) (6 elements) to (4, 5) (20 elements), {} → "
-                           "error status",
-                           dn),
-               {kShape, kInvalid}, "TP_ABI_9", [&] {
-                 b.op("reshape", {b.placeholder({2, 3}, dt, "x")},
-                      {{"shape", Ints{4, 5}}});
-               });
+    app_error_case(
+        "reshape",
+        fmt::format("(2, 3) (6 elements) to (4, 5) (20 elements), {} → "
+                    "error status",
+                    dn),
+        {kShape, kInvalid}, "TP_ABI_9", [&] {
+          b.op("reshape", {b.placeholder({2, 3}, dt, "x")},
+               {{"shape", Ints{4, 5}}});
+        });
   }
   if (b.provides("concatenate")) {
-    error_case(
+    app_error_case(
         "concatenate",
         fmt::format("(2, 2) and (3, 3) along axis -1, {} → error "
                     "status",
@@ -129,12 +120,12 @@ void other_op_cases(const Backend& b, DLDataType dt) {
         });
   }
   if (b.provides("relu")) {
-    error_case("relu",
-               fmt::format("unknown attribute 'beta', {} → error status", dn),
-               {kInvalid}, "plugin-abi.md Ops: unknown attribute", [&] {
-                 b.op("relu", {b.placeholder({2}, dt, "x")}, {{"beta", 1.0}});
-               });
-    error_case(
+    app_error_case(
+        "relu", fmt::format("unknown attribute 'beta', {} → error status", dn),
+        {kInvalid}, "plugin-abi.md Ops: unknown attribute", [&] {
+          b.op("relu", {b.placeholder({2}, dt, "x")}, {{"beta", 1.0}});
+        });
+    app_error_case(
         "relu",
         fmt::format("attribute 'alpha' given as a string, {} → error "
                     "status",
@@ -144,13 +135,13 @@ void other_op_cases(const Backend& b, DLDataType dt) {
         });
   }
   if (b.provides("log") && Kit::instance().supports(dtype::int32)) {
-    error_case("log", "operand of dtype int32 (2,) → error status",
-               {kDtype, kInvalid}, "TP_ABI_9, docs/ops.md dtype classes", [&] {
-                 b.op("log", {b.placeholder({2}, dtype::int32, "x")}, {});
-               });
+    app_error_case(
+        "log", "operand of dtype int32 (2,) → error status", {kDtype, kInvalid},
+        "TP_ABI_9, docs/ops.md dtype classes",
+        [&] { b.op("log", {b.placeholder({2}, dtype::int32, "x")}, {}); });
   }
   if (b.provides("gradients") && b.provides("sum")) {
-    error_case(
+    app_error_case(
         "gradients",
         fmt::format("2 targets but 1 result slot, {} → error status", dn),
         {kInvalid, kShape}, "TP_ABI_9, docs/ops.md gradients", [&] {
@@ -162,12 +153,13 @@ void other_op_cases(const Backend& b, DLDataType dt) {
 }
 
 void placeholder_and_variable_cases(const Backend& b, DLDataType dt) {
-  error_case("placeholder",
-             fmt::format("shape (2, -3): a negative size, {} → error status",
-                         dtype_name(dt)),
-             {kInvalid, kShape}, "TP_ABI_9", [&] {
-               b.placeholder({2, -3}, dt, "x");
-             });
+  app_error_case(
+      "placeholder",
+      fmt::format("shape (2, -3): a negative size, {} → error status",
+                  dtype_name(dt)),
+      {kInvalid, kShape}, "TP_ABI_9", [&] {
+        b.placeholder({2, -3}, dt, "x");
+      });
   if (!b.provides("set_value")) return;
   auto& kit = Kit::instance();
   // A refused value must leave the variable as it was (checked when

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "kit.hpp"
 #include "tensorplug/errors.hpp"
 
 namespace tensorplug::conformance {
@@ -127,6 +128,15 @@ bool expect_plugin_error(const std::function<void()>& body,
                   "message (rule {})",
                   call, allowed_names(allowed), rule));
   return false;
+}
+
+void app_error_case(std::string_view entry, const std::string& name,
+                    const std::vector<tp_status>& allowed,
+                    std::string_view rule, const std::function<void()>& body) {
+  Kit::instance().run_case(entry, name, [&] {
+    expect_plugin_error(body, allowed, fmt::format("{}: {}", entry, name),
+                        rule);
+  });
 }
 
 }  // namespace tensorplug::conformance

@@ -58,4 +58,10 @@ bool expect_plugin_error(const std::function<void()>& body,
                          const std::vector<tp_status>& allowed,
                          std::string_view call, std::string_view rule);
 
+/// Runs one case of the current group whose body (application API calls)
+/// must fail as expect_plugin_error says; the call is named "entry: name".
+void app_error_case(std::string_view entry, const std::string& name,
+                    const std::vector<tp_status>& allowed,
+                    std::string_view rule, const std::function<void()>& body);
+
 }  // namespace tensorplug::conformance

@@ -1,44 +1,48 @@
 #include "lifecycle/memory_meter.hpp"
 
+#include <dlfcn.h>
 #include <fmt/format.h>
+#include <malloc.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <vector>
 
-#if defined(__SANITIZE_ADDRESS__)
-#define TP_CONFORMANCE_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define TP_CONFORMANCE_ASAN 1
-#endif
-#endif
-
-#if defined(TP_CONFORMANCE_ASAN)
-// GCC does not ship <sanitizer/allocator_interface.h>; its libasan exports
-// the same function, declared here as that header (clang's) declares it.
-extern "C" std::size_t __sanitizer_get_current_allocated_bytes(void);
-#else
-#include <malloc.h>
-#endif
-
 namespace tensorplug::conformance {
+namespace {
+
+using AllocatedBytesFn = std::size_t (*)();
+
+/// AddressSanitizer's allocated-bytes counter when its runtime is in the
+/// process, linked in or preloaded (--sanitizer-runtime): ASan replaces
+/// malloc, so glibc's mallinfo2 would not see the heap. Looked up at run
+/// time (GCC ships no <sanitizer/allocator_interface.h>), only when ASan's
+/// own __asan_init is there too.
+AllocatedBytesFn asan_counter() {
+  static const AllocatedBytesFn counter = [] {
+    AllocatedBytesFn fn = nullptr;
+    if (::dlsym(RTLD_DEFAULT, "__asan_init") == nullptr) return fn;
+    void* symbol =
+        ::dlsym(RTLD_DEFAULT, "__sanitizer_get_current_allocated_bytes");
+    std::memcpy(&fn, &symbol, sizeof fn);
+    return fn;
+  }();
+  return counter;
+}
+
+}  // namespace
 
 std::size_t heap_bytes_in_use() {
-#if defined(TP_CONFORMANCE_ASAN)
-  return __sanitizer_get_current_allocated_bytes();
-#else
+  if (const AllocatedBytesFn counter = asan_counter()) return counter();
   const struct mallinfo2 info = mallinfo2();
   return info.uordblks + info.hblkhd;
-#endif
 }
 
 std::string_view heap_meter_name() {
-#if defined(TP_CONFORMANCE_ASAN)
-  return "AddressSanitizer's allocated-bytes counter";
-#else
-  return "glibc mallinfo2";
-#endif
+  return asan_counter() != nullptr
+             ? "AddressSanitizer's allocated-bytes counter"
+             : "glibc mallinfo2";
 }
 
 HeapGrowth measure_growth(const std::function<void()>& cycle, int warmup,

@@ -8,6 +8,8 @@
 #include <cstring>
 #include <utility>
 
+#include "runner/sanitizer_runtime.hpp"
+
 namespace tensorplug::conformance::runner {
 namespace {
 
@@ -146,6 +148,9 @@ CrashInfo describe_exit(const ChildExit& exit, std::string_view log,
       sanitizer.empty()
           ? fmt::format("exited with status {}", exit.status)
           : fmt::format("exited with status {} ({})", exit.status, sanitizer);
+  if (log.find(kAsanOrderMessage) != std::string_view::npos) {
+    info.description += fmt::format(": {}", kAsanOrderHint);
+  }
   return info;
 }
 

@@ -88,6 +88,11 @@ std::optional<int> parse_options(int argc, char** argv, RunnerOptions& o) {
                              kThreadsEnv, kThreadsEnv, kDefaultThreads))
       ->type_name("N")
       ->check(CLI::Range(1, 4096));
+  app.add_option("--sanitizer-runtime", o.sanitizer_runtime,
+                 "Preload this sanitizer runtime into the group children, "
+                 "for a backend built with it: `asan` (the AddressSanitizer "
+                 "runtime the backend needs) or a library path")
+      ->type_name("RUNTIME");
   app.add_flag("--no-isolate", o.no_isolate,
                "Run the groups in this process (for a debugger; a crash "
                "ends the run)");
@@ -146,6 +151,12 @@ std::optional<int> parse_options(int argc, char** argv, RunnerOptions& o) {
     }
     if (dtypes.empty()) return usage_error("--dtypes: no dtype given");
     o.kit.dtypes = std::move(dtypes);
+  }
+  if (!o.sanitizer_runtime.empty() && o.no_isolate) {
+    return usage_error(
+        "--sanitizer-runtime preloads the runtime into the group children, "
+        "which --no-isolate does not start; preload it yourself: "
+        "LD_PRELOAD=<runtime> tensorplug-conformance --no-isolate ...");
   }
   if (o.is_child() && o.events_file.empty()) {
     return usage_error("--child needs --events FILE");

@@ -30,6 +30,9 @@ struct RunnerOptions {
   /// the environment's value, else kDefaultThreads).
   int threads = 0;
   std::string keep_logs;
+  /// --sanitizer-runtime: `asan` or the path of a runtime library to preload
+  /// into the children (runner/sanitizer_runtime.hpp); empty: none.
+  std::string sanitizer_runtime;
   bool list_groups = false;
   bool verbose = false;
 

@@ -122,6 +122,11 @@ struct State {
   std::string make_name(const char* prefix) {
     return std::string(prefix) + "_" + std::to_string(next_id++);
   }
+  // tensor_info never reports a NULL or empty name (TP_ABI_19): an unnamed
+  // tensor (NULL or "") gets a made-up one.
+  std::string name_or_make(const char* given, const char* prefix) {
+    return given != nullptr && *given != '\0' ? given : make_name(prefix);
+  }
 };
 
 /// The context's state; fails when the context is NULL or not initialised.

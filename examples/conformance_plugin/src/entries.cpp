@@ -91,8 +91,7 @@ TP_EXPORT tp_status tp_placeholder(tp_context* context,
     n->kind = Kind::kPlaceholder;
     n->dtype = TP_DTYPE_IS_DEFAULT(args->dtype) ? context->floatx : args->dtype;
     n->shape.assign(args->shape, args->shape + args->ndim);
-    n->name =
-        args->name != nullptr ? args->name : state.make_name("placeholder");
+    n->name = state.name_or_make(args->name, "placeholder");
     if (!supported(n->dtype)) {
       fail(TP_ERROR_DTYPE, "placeholder: dtype " + dtype_name(n->dtype) +
                                " is not supported (float32, float64)");
@@ -127,7 +126,7 @@ TP_EXPORT tp_status tp_variable(tp_context* context,
     n->value = read_values(*args->value, "variable");
     n->shape.assign(args->value->shape, args->value->shape + args->value->ndim);
     round_to(n->dtype, n->value);
-    n->name = args->name != nullptr ? args->name : state.make_name("variable");
+    n->name = state.name_or_make(args->name, "variable");
     *out = state.add(n).get();
   });
 }

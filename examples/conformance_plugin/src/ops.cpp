@@ -80,7 +80,7 @@ tp_status binary_op(Kind kind, tp_context* context, const tp_op_args* args,
     n->kind = kind;
     n->dtype = x->dtype;
     n->shape = *shape;
-    n->name = args->name != nullptr ? args->name : state.make_name(op);
+    n->name = state.name_or_make(args->name, op);
     n->inputs = {x, y};
     outputs[0] = state.add(n).get();
   });
@@ -117,7 +117,7 @@ tp_status relu_op(tp_context* context, const tp_op_args* args,
     n->kind = Kind::kRelu;
     n->dtype = x->dtype;
     n->shape = x->shape;
-    n->name = args->name != nullptr ? args->name : state.make_name("relu");
+    n->name = state.name_or_make(args->name, "relu");
     n->inputs = {x};
     n->relu = r;
     outputs[0] = state.add(n).get();

@@ -40,6 +40,8 @@
  * - Strings passed *into* an entry are borrowed for the call only (copy them).
  * - Arrays of pointers passed into an entry are borrowed for the call only.
  * - `DLTensor` values passed in are borrowed for the call only (copy the data).
+ *   A value with zero elements may have NULL `data`, in either direction
+ *   (rule TP_ABI_16).
  * - Anything an entry returns through an out-pointer belongs to the caller and
  *   is released through the release function named at that field.
  * - No C++ type, exception or allocator crosses the boundary: memory is freed
@@ -140,6 +142,11 @@ typedef enum tp_status {
  * `release`; the caller reads the message, then calls `release(error)` if it
  * is not NULL. `release` frees `message` and resets the struct to zero except
  * `struct_size`. `message` and `private_data` belong to the callee.
+ *
+ * A caller may pass NULL instead of a struct (no message wanted; TP_ABI_17),
+ * or a struct that still holds an earlier message: a callee that fails calls
+ * that `release` before writing its own, one that succeeds leaves the struct
+ * as it was (TP_ABI_18).
  */
 typedef struct tp_error {
   size_t struct_size;
@@ -360,7 +367,7 @@ typedef enum tp_attr_kind {
   /** An explicit Python `None` (e.g. `axis=None`: every axis). */
   TP_ATTR_NONE = 0,
   TP_ATTR_INT = 1,    /**< int_value */
-  TP_ATTR_FLOAT = 2,  /**< float_value */
+  TP_ATTR_FLOAT = 2,  /**< float_value (an INT is accepted too: TP_ABI_21) */
   TP_ATTR_BOOL = 3,   /**< int_value, 0 or 1 */
   TP_ATTR_STRING = 4, /**< string_value ("same", "channels_first", ...) */
   TP_ATTR_INTS = 5,   /**< ints[num_ints] (shapes, axes, strides) */
@@ -421,7 +428,10 @@ typedef struct tp_tensor_desc {
   const int64_t* shape;
   /** out: the element type. */
   DLDataType dtype;
-  /** out: the tensor's name; owned by the backend like `shape`. */
+  /**
+   * out: the tensor's name, never NULL or empty (a made-up one for a tensor
+   * created without a name; TP_ABI_19); owned by the backend like `shape`.
+   */
   const char* name;
 } tp_tensor_desc;
 #define TP_TENSOR_DESC_STRUCT_SIZE TP_STRUCT_SIZE(tp_tensor_desc, name)
@@ -511,7 +521,8 @@ typedef tp_status tp_tensor_info_fn(tp_context* context,
 /**
  * Signature of every op entry (add, relu, conv2d, gradients, ...): builds the
  * op's result tensors from `args` into `outputs[0 .. args->num_outputs)`.
- * out: each slot receives a tensor belonging to the context; on failure
+ * out: each slot receives a tensor belonging to the context, one reference
+ * per slot even when two slots hold the same tensor (TP_ABI_20); on failure
  * every slot is NULL.
  */
 typedef tp_status tp_op_fn(tp_context* context, const tp_op_args* args,

@@ -38,6 +38,12 @@ std::string BackendState::make_name(std::string_view prefix) {
   return cat(prefix, "_", next_id_++);
 }
 
+std::string BackendState::name_or_make(const char* given,
+                                       std::string_view prefix) {
+  if (given != nullptr && *given != '\0') return given;
+  return make_name(prefix);
+}
+
 BackendState& state_of(tp_context* context, std::string_view entry) {
   if (context == nullptr) {
     fail(TP_ERROR_INVALID_ARGUMENT, entry, ": context is NULL");

@@ -77,8 +77,7 @@ TP_CPP_EXPORT tp_status tp_placeholder(tp_context* context,
     }
     const DLDataType dtype = resolve_dtype(args->dtype, state.floatx());
     require_supported(dtype, "placeholder");
-    std::string name = args->name != nullptr ? std::string(args->name)
-                                             : state.make_name("placeholder");
+    std::string name = state.name_or_make(args->name, "placeholder");
     *out = state.adopt(make_placeholder(std::move(name), dtype,
                                         make_shape(args->shape, args->ndim)));
   });
@@ -99,8 +98,7 @@ TP_CPP_EXPORT tp_status tp_variable(tp_context* context,
     const DLDataType dtype = resolve_dtype(args->dtype, args->value->dtype);
     require_supported(dtype, "variable");
     Array value = import_dltensor(*args->value, dtype, "variable");
-    std::string name = args->name != nullptr ? std::string(args->name)
-                                             : state.make_name("variable");
+    std::string name = state.name_or_make(args->name, "variable");
     *out = state.adopt(make_variable(std::move(name), std::move(value)));
   });
 }

@@ -85,8 +85,7 @@ tp_status op_entry(const OpDef& op, tp_context* context, const tp_op_args* args,
     }
     Attrs attrs = Attrs::parse(op.name, args->attrs, args->num_attrs, op.attrs);
     attrs.set("floatx", state.floatx());  // default dtype (values ops)
-    std::string name = args->name != nullptr ? std::string(args->name)
-                                             : state.make_name(op.name);
+    std::string name = state.name_or_make(args->name, op.name);
     NodePtr node =
         apply_op(op, std::move(inputs), std::move(attrs), std::move(name));
     outputs[0] = state.adopt(std::move(node));

@@ -44,6 +44,12 @@ class BackendState {
   /** A fresh name for messages: "<prefix>_<n>", n counting per context. */
   std::string make_name(std::string_view prefix);
 
+  /**
+   * The name a new tensor reports through `tensor_info` (TP_ABI_19): `given`
+   * when it is neither NULL nor empty, else make_name(prefix).
+   */
+  std::string name_or_make(const char* given, std::string_view prefix);
+
  private:
   struct Handle {
     NodePtr node;

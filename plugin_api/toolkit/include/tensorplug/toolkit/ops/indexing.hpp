@@ -16,14 +16,16 @@
 namespace tptk {
 
 /**
- * `axis` in [-rank, rank) as an index in [0, rank). Throws TP_ERROR_SHAPE
- * "<op>: axis 3 is out of range for shape (2, 3)" otherwise.
+ * `axis` in [-rank, rank) as an index in [0, rank). Throws
+ * TP_ERROR_INVALID_ARGUMENT "<op>: axis 3 is out of range for shape (2, 3)"
+ * otherwise (docs/ops.md rule TP_OPS_2).
  */
 inline std::size_t normalize_axis(std::string_view op, int64_t axis,
                                   int64_t rank, const Shape& shape) {
   if (axis < -rank || axis >= rank) {
-    fail(TP_ERROR_SHAPE, op, ": axis ", axis, " is out of range for shape ",
-         format_shape(shape), " (rank ", rank, ")");
+    fail(TP_ERROR_INVALID_ARGUMENT, op, ": axis ", axis,
+         " is out of range for shape ", format_shape(shape), " (rank ", rank,
+         ")");
   }
   return static_cast<std::size_t>(axis < 0 ? axis + rank : axis);
 }

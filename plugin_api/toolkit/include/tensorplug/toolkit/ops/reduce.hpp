@@ -22,8 +22,8 @@ using AxisMask = SmallVector<bool, 8>;
 
 /**
  * The reduced axes: `axis` None/absent = all, an INT or INTS (negative
- * allowed). Throws TP_ERROR_SHAPE on an out-of-range axis and
- * TP_ERROR_INVALID_ARGUMENT on a repeated one, naming `op` and `shape`.
+ * allowed). Throws TP_ERROR_INVALID_ARGUMENT on an out-of-range axis
+ * (TP_OPS_2) and on a repeated one, naming `op` and `shape`.
  */
 AxisMask reduced_axes(std::string_view op, const Attrs& attrs,
                       const Shape& shape);
