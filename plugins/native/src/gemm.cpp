@@ -30,11 +30,13 @@ void blas(bool ta, bool tb, std::int64_t m, std::int64_t n, std::int64_t k,
 }
 
 /**
- * Below this many multiply-adds (~150 us on one core) a GEMM runs on one
- * thread: splitting smaller ones made an MLP step (64x784x256 GEMMs) slower
- * on 2 threads than on 1 (bench/RESULTS.md).
+ * Below this many multiply-adds (~20 us on one core) a GEMM runs on one
+ * thread. The pool's chunks are claimed, so a split never waits for a worker
+ * that is not running; at 2^21 the MLP forward pass (64x784x256) is split
+ * and meets libtorch@2, where 2^24 left it on one thread (bench/RESULTS.md,
+ * 2026-12-03 16:29).
  */
-constexpr std::int64_t kParallelWork = 1 << 24;
+constexpr std::int64_t kParallelWork = std::int64_t{1} << 21;
 
 }  // namespace
 

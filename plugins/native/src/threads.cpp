@@ -53,9 +53,14 @@ void ThreadPool::resize(int threads) {
   // sees when it first runs: a job (or the stop) posted before a new thread
   // gets scheduled must still reach it.
   const std::uint32_t start = generation_.load();
+  started_.store(0);
   for (int i = 1; i < threads; ++i) {
     workers_.emplace_back([this, start] { worker(start); });
   }
+  // Wait until every worker runs: its first touch of thread-local storage
+  // (ld.so allocates a dlopen'ed library's TLS block lazily, per thread)
+  // then happens here, in context_init, not in some later call.
+  while (started_.load() != threads - 1) std::this_thread::yield();
 }
 
 void ThreadPool::run_chunks() noexcept {
@@ -82,6 +87,7 @@ void ThreadPool::run_chunks() noexcept {
 
 void ThreadPool::worker(std::uint32_t start) {
   tls_in_pool = true;
+  started_.fetch_add(1);
   std::uint32_t seen = start;
   for (;;) {
     std::uint32_t g = generation_.load(std::memory_order_acquire);

@@ -79,6 +79,8 @@ class ThreadPool {
   // on 64-bit atomics, which go through a proxy).
   std::atomic<std::uint32_t> generation_{0};
   std::atomic<bool> stop_{false};
+  // Workers that have started running (resize waits for all of them).
+  std::atomic<int> started_{0};
   // The current job's claims: job number (32 bits) | chunks (16) | next
   // unclaimed chunk (16). A claim is a compare-exchange of the whole word,
   // so it can only take a chunk of the job that is current and unfinished;
