@@ -60,11 +60,19 @@ bool read_some(int err, std::string& text, int wait_ms) {
 /// Reads the child's stderr and reaps it, killing it at `deadline`: its
 /// wait status, or nullopt when it was killed for taking too long. End of
 /// file on the pipe is not the end of the child: a constructor may close its
-/// stderr, or hand it to a process of its own, and go on.
+/// stderr, or hand it to a process of its own, and go on. Once 4 KiB have
+/// arrived the read end `err` is closed (and set to -1), so that the
+/// child's further writes fail with EPIPE instead of blocking on a full
+/// pipe that nobody reads.
 std::optional<int> wait_for_child(
-    pid_t pid, int err, std::string& text,
+    pid_t pid, int& err, std::string& text,
     std::chrono::steady_clock::time_point deadline) {
   bool reading = true;
+  auto stop_reading = [&] {
+    reading = false;
+    if (err >= 0) ::close(err);
+    err = -1;
+  };
   for (;;) {
     int status = 0;
     const pid_t done = ::waitpid(pid, &status, WNOHANG);
@@ -88,7 +96,7 @@ std::optional<int> wait_for_child(
     const auto wait_ms =
         static_cast<int>(std::min<long long>(left.count(), reading ? 1000 : 1));
     if (reading) {
-      reading = read_some(err, text, wait_ms);
+      if (!read_some(err, text, wait_ms)) stop_reading();
     } else {
       ::usleep(static_cast<useconds_t>(wait_ms) * 1000);
     }
@@ -136,9 +144,10 @@ std::string trial_load(const std::string& fd_path,
   }
   ::close(err[1]);
   std::string text;
+  int read_end = err[0];
   const std::optional<int> exited = wait_for_child(
-      pid, err[0], text, std::chrono::steady_clock::now() + timeout);
-  ::close(err[0]);
+      pid, read_end, text, std::chrono::steady_clock::now() + timeout);
+  if (read_end >= 0) ::close(read_end);
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) {
     text.pop_back();
   }

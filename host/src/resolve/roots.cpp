@@ -1,7 +1,10 @@
 // Where backends are looked for: the builtin directory next to the host
 // library, and the ordered search roots for dotted module paths.
+#include <link.h>
+
 #include <algorithm>
 #include <boost/dll/runtime_symbol_info.hpp>
+#include <cstdint>
 #include <mutex>
 #include <set>
 #include <system_error>
@@ -37,15 +40,48 @@ bool first_time(const std::string& what) {
 
 }  // namespace
 
+namespace {
+
+/** Whether `addr` lies in the main program (the first object ld.so lists),
+ * not in a shared library. */
+bool in_main_program(const void* addr) {
+  struct Search {
+    std::uintptr_t addr;
+    bool inside = false;
+  } search{reinterpret_cast<std::uintptr_t>(addr)};
+  dl_iterate_phdr(
+      [](dl_phdr_info* info, std::size_t, void* data) {
+        auto* s = static_cast<Search*>(data);
+        for (int i = 0; i < info->dlpi_phnum; ++i) {
+          const ElfW(Phdr)& ph = info->dlpi_phdr[i];
+          if (ph.p_type != PT_LOAD) continue;
+          const std::uintptr_t begin = info->dlpi_addr + ph.p_vaddr;
+          if (s->addr >= begin && s->addr < begin + ph.p_memsz) {
+            s->inside = true;
+          }
+        }
+        return 1;  // the main program only
+      },
+      &search);
+  return search.inside;
+}
+
+}  // namespace
+
 fs::path builtin_backend_dir(const ResolveOptions& options) {
   if (options.builtin_dir) return *options.builtin_dir;
   static const fs::path dir = [] {
     std::error_code ec;
     // The directory of the module holding this very function: the host
-    // library, wherever it was installed or relocated to.
-    // dladdr may give the path the program was started by (relative to
-    // the start-up directory); compare and use absolute, canonical paths.
-    fs::path self = boost::dll::this_line_location(ec);
+    // library, wherever it was installed or relocated to; or, when the host
+    // core is linked into an executable (the CLI, the tests), that program.
+    // For the main program dladdr (and so this_line_location) gives argv[0],
+    // which is only a name when the program was started through PATH, so
+    // the program is asked of the kernel instead (/proc/self/exe).
+    const bool in_program =
+        in_main_program(reinterpret_cast<const void*>(&builtin_backend_dir));
+    fs::path self = in_program ? boost::dll::program_location(ec)
+                               : boost::dll::this_line_location(ec);
     if (!ec) {
       std::error_code ec_abs;
       const fs::path canon = fs::weakly_canonical(self, ec_abs);
@@ -58,14 +94,7 @@ fs::path builtin_backend_dir(const ResolveOptions& options) {
           ec.message());
       return fs::path();
     }
-    std::error_code ec2;
-    fs::path program = boost::dll::program_location(ec2);
-    if (!ec2) {
-      std::error_code ec_abs;
-      const fs::path canon = fs::weakly_canonical(program, ec_abs);
-      if (!ec_abs) program = canon;
-    }
-    if (ec2 || self != program) {
+    if (!in_program) {
       return (self.parent_path() / TENSORPLUG_BACKEND_SUBDIR)
           .lexically_normal();
     }

@@ -244,3 +244,19 @@ TEST_CASE("list with a malformed keras.json still lists, then exits 2",
   CHECK(contains(r.err, "tensorplug: error:"));
   CHECK(before.unchanged(sb.keras_json()));
 }
+
+TEST_CASE("tensorplug started through PATH finds its builtin backends",
+          "[cli]") {
+  // argv[0] is then just "tensorplug", which names no file in the working
+  // directory: the builtin directory must come from the program's own file.
+  Sandbox sb;
+  const std::filesystem::path cli(TENSORPLUG_CLI_PATH);
+  sb.env["PATH"] = cli.parent_path().string() + ":" + sb.env["PATH"];
+  const auto r = tensorplug::test::run_process(
+      {"/bin/sh", "-c", "exec " + cli.filename().string() + " list --json"},
+      sb.env, sb.path("work"));
+  INFO(r.describe());
+  REQUIRE(r.exit_code == 0);
+  const json::value v = parse_json(r);
+  CHECK(entry(by_library(v), fixtures::kReference).at("status") == "valid");
+}

@@ -45,30 +45,18 @@ void link_or_copy(const fs::path& from, const fs::path& to) {
 /// the conformance kit in bin/, the host library in lib/, the builtins
 /// native and reference in lib/tensorplug/backends (so that the installed
 /// builtins do not depend on which optional backends this build makes).
-/// Made once per test process.
-///
-/// bin/tensorplug is a script that starts libexec/tensorplug by its
-/// absolute path: started through PATH (argv[0] "tensorplug"), the tool
-/// finds no builtin backends (roots.cpp derives their directory from
-/// dladdr's file name of the executable, which is then argv[0]). Reported;
-/// the script goes when that is fixed.
+/// Made once per test process. The examples start the tool through PATH,
+/// as users do (argv[0] is then just "tensorplug").
 const fs::path& installed_prefix() {
   static TempDir dir;
   static const fs::path prefix = [] {
     const fs::path bin = fs::path(TENSORPLUG_CLI_PATH).parent_path();
     const fs::path p = dir / "usr" / "local";
     const fs::path lib = fs::path(TENSORPLUG_LIBRARY_PATH).parent_path();
-    link_or_copy(TENSORPLUG_CLI_PATH, p / "libexec" / "tensorplug");
-    dir.write("usr/local/bin/tensorplug",
-              "#!/bin/sh\nexec \"" + (p / "libexec" / "tensorplug").string() +
-                  "\" \"$@\"\n");
-    fs::permissions(p / "bin" / "tensorplug", fs::perms::owner_exec,
-                    fs::perm_options::add);
+    link_or_copy(TENSORPLUG_CLI_PATH, p / "bin" / "tensorplug");
     if (fs::exists(bin / "tensorplug-conformance")) {
-      for (const char* dest : {"bin", "libexec"}) {
-        link_or_copy(bin / "tensorplug-conformance",
-                     p / dest / "tensorplug-conformance");
-      }
+      link_or_copy(bin / "tensorplug-conformance",
+                   p / "bin" / "tensorplug-conformance");
     }
     fs::create_directories(p / "lib");
     for (const auto& e : fs::directory_iterator(lib)) {
