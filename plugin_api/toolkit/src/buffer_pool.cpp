@@ -6,7 +6,15 @@
 namespace tptk {
 namespace {
 
-thread_local BufferPool* tls_pool = nullptr;
+// Initial-exec: the pointer lives in the static TLS block that glibc keeps
+// spare for libraries loaded later, reached through %fs without
+// __tls_get_addr. A dynamic TLS block would be a malloc'd one, and GCC 12's
+// LeakSanitizer misreads such a block whenever malloc happens to place it 16
+// bytes past a page boundary (its "glibc >= 2.19" header guess in
+// sanitizer_tls_get_addr.cpp): the exit-time leak scan then reads a made-up
+// range and the tracer dies with SIGSEGV, failing a test that passed.
+// 8 bytes of the surplus (glibc.rtld.optional_static_tls, 512 by default).
+[[gnu::tls_model("initial-exec")]] thread_local BufferPool* tls_pool = nullptr;
 
 }  // namespace
 
