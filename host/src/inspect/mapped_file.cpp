@@ -100,6 +100,14 @@ void MappedFile::unmap() {
   size_ = 0;
 }
 
+bool MappedFile::move_descriptor(int lowest) {
+  const int moved = ::fcntl(fd_, F_DUPFD_CLOEXEC, lowest);
+  if (moved < 0) return false;
+  ::close(fd_);
+  fd_ = moved;
+  return true;
+}
+
 bool MappedFile::unchanged() const {
   struct stat now {};
   if (fd_ < 0 || ::fstat(fd_, &now) != 0) return false;

@@ -49,6 +49,10 @@ class MappedFile {
   bool unchanged() const;
   /// Unmaps the bytes, keeping the descriptor open (bytes() is then empty).
   void unmap();
+  /// Moves the descriptor to the lowest free number >= `lowest`
+  /// (close-on-exec, the same open file); false, with nothing changed, when
+  /// the process has no such number free.
+  bool move_descriptor(int lowest);
 
  private:
   void reset();

@@ -212,32 +212,47 @@ std::shared_ptr<const LoadedLibrary> LoadedLibrary::open(
   std::shared_ptr<LoadedLibrary> lib(new LoadedLibrary());
   lib->report_ = std::move(report);
   if (before_load_hook()) before_load_hook()(file);
-  const std::string fd_path = fmt::format("/proc/self/fd/{}", mapped.fd());
+  const std::string what =
+      fmt::format("backend `{}` from {}", name, file.string());
   if (trial.in_child) {
+    const std::string fd_path = fresh_loader_name(mapped, what);
     if (std::string crash = trial_load(fd_path, file, trial.timeout);
         !crash.empty()) {
       log().debug("refusing backend `{}`: {}", name, crash);
       throw InvalidBackendError(crash);
     }
   }
-  try {
-    // rtld_now: a missing dependency or symbol fails here with the system's
-    // message instead of crashing at the first call. rtld_local: a plugin's
-    // symbols never satisfy another plugin's.
-    lib->library_.load(fd_path, boost::dll::load_mode::rtld_now |
-                                    boost::dll::load_mode::rtld_local);
-  } catch (const std::exception& e) {
-    std::string text = loader_message(e.what());
-    for (auto at = text.find(fd_path); at != std::string::npos;
-         at = text.find(fd_path, at)) {
-      text.replace(at, fd_path.size(), file.string());
-      at += file.string().size();
+  // rtld_now: a missing dependency or symbol fails here with the system's
+  // message instead of crashing at the first call. rtld_local: a plugin's
+  // symbols never satisfy another plugin's.
+  constexpr auto kMode =
+      boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local;
+  auto& so = lib->library_;
+  auto dlopen_by = [&](const std::string& fd_path, bool no_load) -> void* {
+    try {
+      so.load(fd_path, no_load
+                           ? kMode | static_cast<boost::dll::load_mode::type>(
+                                         RTLD_NOLOAD)
+                           : kMode);
+      return so.native();
+    } catch (const std::exception& e) {
+      if (no_load) return nullptr;
+      std::string text = loader_message(e.what());
+      for (auto at = text.find(fd_path); at != std::string::npos;
+           at = text.find(fd_path, at)) {
+        text.replace(at, fd_path.size(), file.string());
+        at += file.string().size();
+      }
+      throw LoadError(fmt::format("Cannot load backend `{}` from {}: {}", name,
+                                  file.string(), text));
     }
-    throw LoadError(fmt::format("Cannot load backend `{}` from {}: {}", name,
-                                file.string(), text));
-  }
+  };
+  lib->ticket_ =
+      load_through_descriptor(mapped, what, dlopen_by, [&] { so.unload(); });
   if (!mapped.unchanged()) {
-    lib->library_.unload();
+    so.unload();
+    loader_unloaded(lib->ticket_, mapped);
+    lib->ticket_ = {};
     throw LoadError(fmt::format(
         "Cannot load backend `{}` from {}: the file changed while it was "
         "being validated and loaded; try again",
@@ -252,7 +267,6 @@ std::shared_ptr<const LoadedLibrary> LoadedLibrary::open(
 
   // Look up only what the export table listed: one dlsym per entry present.
   EntryTable& t = lib->entries_;
-  auto& so = lib->library_;
   const auto& r = lib->report_;
   // Every entry this host knows is asked about: a set, not a scan of the
   // report's lists per entry.
@@ -294,6 +308,14 @@ std::shared_ptr<const LoadedLibrary> LoadedLibrary::open(
               std::chrono::duration<double, std::micro>(t1 - t0).count(),
               std::chrono::duration<double, std::micro>(t2 - t1).count());
   return lib;
+}
+
+LoadedLibrary::~LoadedLibrary() { unload(); }
+
+void LoadedLibrary::unload() noexcept {
+  if (!library_.is_loaded()) return;
+  library_.unload();
+  loader_unloaded(ticket_, file_);
 }
 
 const void* LoadedLibrary::entry(std::string_view keras_name) const {

@@ -13,6 +13,7 @@
 #include <unordered_map>
 
 #include "inspect/mapped_file.hpp"
+#include "load/loader_names.hpp"
 #include "tensorplug/inspect.hpp"
 
 namespace tensorplug::detail {
@@ -63,12 +64,17 @@ class LoadedLibrary {
 
   LoadedLibrary(const LoadedLibrary&) = delete;
   LoadedLibrary& operator=(const LoadedLibrary&) = delete;
+  /// Unloads the library and tells the loader names (load/loader_names.hpp)
+  /// before the descriptor closes.
+  ~LoadedLibrary();
 
  private:
   LoadedLibrary() = default;
+  void unload() noexcept;
   /// Declared first, destroyed last: open until the library is unloaded.
   MappedFile file_;
   boost::dll::shared_library library_;
+  LoaderTicket ticket_;
   EntryTable entries_;
   std::unordered_map<std::string, const void*> by_name_;
   LibraryReport report_;

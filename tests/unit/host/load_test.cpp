@@ -1,9 +1,12 @@
 // Loading: validated first, version-checked, initialised, kept alive by the
 // objects that came from it, and nothing half-loaded on failure.
 #include <dlfcn.h>
+#include <sys/resource.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <string>
 
 #include "fixture_paths.hpp"
 #include "temp_dir.hpp"
@@ -153,6 +156,54 @@ TEST_CASE("A loaded backend stays loaded while any object from it is alive",
   CHECK(out[0].to_vector<float>() == std::vector<float>{1.5f, -2.0f});
   f = Function();
   CHECK_FALSE(is_loaded(fixtures::kValid));
+}
+
+TEST_CASE(
+    "A backend that stays in memory after unloading never answers for the "
+    "next one",
+    "[load]") {
+  // The loader knows fixture_nodelete by /proc/self/fd/N for good; the next
+  // file opened gets the lowest free number, which is that N again.
+  auto description = [](const char* path) {
+    return load_file(path).description();
+  };
+  SECTION("a different library loaded after it is that library") {
+    for (int round = 0; round < 3; ++round) {
+      CHECK_THAT(description(fixtures::kNoDelete),
+                 Catch::StartsWith("fixture_nodelete "));
+      CHECK_THAT(description(fixtures::kValid),
+                 Catch::StartsWith("fixture_valid "));
+      CHECK_THAT(description(fixtures::kZeroSize),
+                 Catch::StartsWith("fixture_zero_size "));
+    }
+  }
+  SECTION("loading it and others again and again needs no new descriptor") {
+    // With a descriptor limit just above what is open, names that piled up
+    // (one per load) would soon leave no number free.
+    int highest = 0;
+    for (const auto& entry : fs::directory_iterator("/proc/self/fd")) {
+      highest = std::max(highest, std::stoi(entry.path().filename().string()));
+    }
+    rlimit saved{};
+    REQUIRE(::getrlimit(RLIMIT_NOFILE, &saved) == 0);
+    rlimit tight = saved;
+    tight.rlim_cur = static_cast<rlim_t>(highest) + 8;
+    REQUIRE(::setrlimit(RLIMIT_NOFILE, &tight) == 0);
+    int wrong = 0;
+    for (int round = 0; round < 200; ++round) {
+      wrong +=
+          description(fixtures::kNoDelete).rfind("fixture_nodelete ", 0) != 0;
+      wrong += description(fixtures::kValid).rfind("fixture_valid ", 0) != 0;
+    }
+    REQUIRE(::setrlimit(RLIMIT_NOFILE, &saved) == 0);
+    CHECK(wrong == 0);
+  }
+  SECTION("two loads of it at once share the one copy in memory") {
+    auto first = load_file(fixtures::kNoDelete);
+    auto second = load_file(fixtures::kNoDelete);
+    CHECK_THAT(first.description(), Catch::StartsWith("fixture_nodelete "));
+    CHECK_THAT(second.description(), Catch::StartsWith("fixture_nodelete "));
+  }
 }
 
 TEST_CASE("An op the backend does not export is a typed error naming it",
