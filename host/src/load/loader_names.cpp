@@ -2,11 +2,10 @@
 
 #include <dlfcn.h>
 #include <fmt/format.h>
-#include <link.h>
+#include <link.h>  // link_map, only ever compared
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <cstdint>
 #include <cstring>
 #include <map>
 #include <mutex>
@@ -16,6 +15,7 @@
 
 #include "inspect/mapped_file.hpp"
 #include "tensorplug/errors.hpp"
+#include "tensorplug/plugin_api.h"
 
 namespace tensorplug::detail {
 namespace {
@@ -27,10 +27,10 @@ std::string name_of(int number) {
 /// A file in memory that the host loaded.
 struct Object {
   link_map* map = nullptr;
-  /// The object's own name (l_name) and base address, by which the list of
-  /// objects in memory shows whether it is still there.
+  /// The object's own name and start address, by which the loader shows
+  /// whether it is still in memory (null: unknown, taken as gone).
   std::string own;
-  std::uintptr_t base = 0;
+  const void* base = nullptr;
   /// The numbers of the names the host gave the loader for it: its own name
   /// when the host loaded it first, names the loader added otherwise.
   std::vector<int> numbers;
@@ -69,22 +69,42 @@ link_map* object_of(void* handle) {
   return map;
 }
 
-/// Whether the object is still in the loader's list (no system call).
+/// Copies a string the system loader owns (an object's name). The loader
+/// writes it once, before the dlopen that made the object reachable returns,
+/// and frees it only under its own lock, which ThreadSanitizer cannot see (the
+/// loader is not instrumented): a plain read would be reported as a race with
+/// the allocation, and a report made while another thread is inside dlopen
+/// can deadlock. So this one loop is not instrumented.
+[[gnu::no_sanitize("thread"), gnu::noinline]] std::string loader_string(
+    const char* text) {
+  std::string out;
+  if (text == nullptr) return out;
+  for (const char* p = text; *p != '\0'; ++p) out.push_back(*p);
+  return out;
+}
+
+/// The own name and start address of the object `handle` refers to, asked
+/// of the loader (dladdr of its tp_negotiate_version, which validation found
+/// in its dynamic symbol table).
+bool identify(void* handle, std::string& own, const void*& base) {
+  void* entry = ::dlsym(handle, TP_ENTRY_NEGOTIATE_VERSION);
+  Dl_info info{};
+  if (entry == nullptr || ::dladdr(entry, &info) == 0 ||
+      info.dli_fname == nullptr) {
+    return false;
+  }
+  own = loader_string(info.dli_fname);
+  base = info.dli_fbase;
+  return true;
+}
+
+/// Whether the object is still in memory: an object with its own name still
+/// starts at its start address.
 bool in_memory(const Object& object) {
-  struct Wanted {
-    const char* name;
-    std::uintptr_t base;
-  } wanted{object.own.c_str(), object.base};
-  return ::dl_iterate_phdr(
-             [](dl_phdr_info* info, std::size_t, void* data) {
-               const auto* w = static_cast<const Wanted*>(data);
-               return info->dlpi_addr == w->base &&
-                              info->dlpi_name != nullptr &&
-                              std::strcmp(info->dlpi_name, w->name) == 0
-                          ? 1
-                          : 0;
-             },
-             &wanted) != 0;
+  Dl_info info{};
+  return object.base != nullptr && ::dladdr(object.base, &info) != 0 &&
+         info.dli_fbase == object.base &&
+         loader_string(info.dli_fname) == object.own;
 }
 
 /// With the registry locked: forgets the file once nothing of the host's
@@ -113,14 +133,15 @@ void move_past_reserved(Registry& r, MappedFile& file,
 }
 
 /// With the registry locked: the file is `map`, answering to `number`.
-void record(Registry& r, const FileId& id, link_map* map, int number) {
+void record(Registry& r, const FileId& id, link_map* map, int number,
+            std::string own, const void* base) {
   Object& o = r.objects[id];
   if (o.map != map) {
     // New, or a registration of an object that is gone (its holders have
     // unloaded it and not yet said so): describe the one in memory now.
     o.map = map;
-    o.own = map->l_name != nullptr ? map->l_name : "";
-    o.base = map->l_addr;
+    o.own = std::move(own);
+    o.base = base;
     o.numbers.clear();
   }
   if (std::find(o.numbers.begin(), o.numbers.end(), number) ==
@@ -161,10 +182,15 @@ LoaderTicket load_through_descriptor(
   if (known >= 0) {
     void* handle = dlopen_by(name_of(known), true);
     link_map* map = object_of(handle);
+    std::string own;
+    const void* base = nullptr;
+    if (map != nullptr && !identify(handle, own, base)) map = nullptr;
     const std::lock_guard<std::mutex> lock(r.mutex);
     Object& o = r.objects[id];
     --o.pending;
-    if (map != nullptr && map == o.map) {
+    // The same object: same link map, own name and start address (a name
+    // the host reserved is nobody else's own name).
+    if (map != nullptr && map == o.map && own == o.own && base == o.base) {
       ++o.holders;
       return {map};
     }
@@ -188,8 +214,11 @@ LoaderTicket load_through_descriptor(
     throw LoadError(fmt::format(
         "Cannot load {}: the system loader gives no link map for it", what));
   }
+  std::string own;
+  const void* base = nullptr;
+  if (!identify(handle, own, base)) own.clear();
   const std::lock_guard<std::mutex> lock(r.mutex);
-  record(r, id, map, file.fd());
+  record(r, id, map, file.fd(), std::move(own), base);
   return {map};
 }
 
