@@ -59,9 +59,9 @@ void ThreadPool::resize(int threads) {
   for (int i = 1; i < threads; ++i) {
     workers_.emplace_back([this, start] { worker(start); });
   }
-  // Wait until every worker runs: its first touch of thread-local storage
-  // (ld.so allocates a dlopen'ed library's TLS block lazily, per thread)
-  // then happens here, in context_init, not in some later call.
+  // Wait until every worker runs: its thread start (and any dynamic TLS
+  // block of a dlopen'ed dependency, which ld.so allocates lazily per
+  // thread) then happens here, in context_init, not in some later call.
   while (started_.load() != threads - 1) std::this_thread::yield();
 }
 
