@@ -36,6 +36,17 @@ Array Array::borrow(Shape shape, DLDataType dtype, void* data) {
   return a;
 }
 
+Array Array::adopt(Shape shape, DLDataType dtype,
+                   std::shared_ptr<std::byte[]> storage) {
+  Array a = borrow(std::move(shape), dtype, storage.get());
+  if (a.nbytes_ > 0 && a.data_ == nullptr) {
+    fail(TP_ERROR_INTERNAL, "array: adopting a null buffer for shape ",
+         format_shape(a.shape_));
+  }
+  if (a.nbytes_ > 0) a.storage_ = std::move(storage);
+  return a;
+}
+
 void Array::allocate(bool zero) {
   const std::size_t elem = tp::element_size(dtype_);
   size_ = element_count(shape_, "array", elem == 0 ? 1 : elem);

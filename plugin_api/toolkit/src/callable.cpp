@@ -5,7 +5,9 @@
 #include <utility>
 #include <vector>
 
+#include "backend.hpp"
 #include "buffer_pool.hpp"
+#include "executor.hpp"
 #include "text.hpp"
 
 namespace tptk {
@@ -26,6 +28,8 @@ struct Scratch {
 /** The private data of a callable. */
 struct State {
   Plan plan;
+  /** The backend's own executor (executor.hpp), or null: evaluate(). */
+  std::unique_ptr<Executor> executor;
   /** Set while a call uses `scratch`; a concurrent call uses its own. */
   std::atomic<bool> busy{false};
   Scratch scratch;
@@ -84,7 +88,8 @@ void take_inputs(const Plan& plan, const tp_call_args& args,
   }
 }
 
-void run_call(const Plan& plan, const tp_call_args& a, Scratch& sc);
+void run_call(const Plan& plan, Executor* executor, const tp_call_args& a,
+              Scratch& sc);
 
 tp_status call(tp_callable* self, tp_context* context, const tp_call_args* args,
                tp_error* error) {
@@ -92,7 +97,7 @@ tp_status call(tp_callable* self, tp_context* context, const tp_call_args* args,
     if (self == nullptr || self->private_data == nullptr) {
       fail(TP_ERROR_INVALID_ARGUMENT, "call: the callable is NULL or released");
     }
-    const Plan& plan = *static_cast<const Plan*>(self->private_data);
+    const Plan& plan = static_cast<const State*>(self->private_data)->plan;
     const std::string& entry = plan.label;
     if (context == nullptr)
       fail(TP_ERROR_INVALID_ARGUMENT, entry, ": context is NULL");
@@ -120,15 +125,16 @@ tp_status call(tp_callable* self, tp_context* context, const tp_call_args* args,
         std::atomic<bool>& flag;
         ~Release() { flag.store(false, std::memory_order_release); }
       } release{state.busy};
-      run_call(plan, *args, state.scratch);
+      run_call(plan, state.executor.get(), *args, state.scratch);
     } else {
       Scratch own;
-      run_call(plan, *args, own);
+      run_call(plan, state.executor.get(), *args, own);
     }
   });
 }
 
-void run_call(const Plan& plan, const tp_call_args& args, Scratch& sc) {
+void run_call(const Plan& plan, Executor* executor, const tp_call_args& args,
+              Scratch& sc) {
   // Nothing of a call is kept after it, failed or not: views of the
   // caller's tensors and intermediates go (the vectors keep their capacity).
   struct Clear {
@@ -146,7 +152,12 @@ void run_call(const Plan& plan, const tp_call_args& args, Scratch& sc) {
   const std::string& entry = plan.label;
   take_inputs(plan, args, sc.inputs);
   Evaluation& ev = sc.ev;
-  evaluate(plan, sc.inputs, ev);
+  if (executor != nullptr) {
+    bind_sources(plan, sc.inputs, ev);
+    executor->run(plan, ev);
+  } else {
+    evaluate(plan, sc.inputs, ev);
+  }
 
   // Everything that can fail happens before the first variable changes
   // and before any output slot is filled.
@@ -199,6 +210,9 @@ void release(tp_callable* self) {
 void make_callable(Plan plan, tp_callable* out) {
   auto owned = std::make_unique<State>();
   owned->plan = std::move(plan);
+  if (backend_info().make_executor != nullptr) {
+    owned->executor = backend_info().make_executor(owned->plan);
+  }
   out->private_data = owned.release();
   out->call = &call;
   out->release = &release;

@@ -205,7 +205,8 @@ Plan compile(const std::string& name, std::vector<NodePtr> inputs,
   return plan;
 }
 
-void evaluate(const Plan& plan, std::span<const Array> inputs, Evaluation& ev) {
+void bind_sources(const Plan& plan, std::span<const Array> inputs,
+                  Evaluation& ev) {
   ev.slots.assign(plan.num_slots, nullptr);
   ev.owned.clear();
   ev.owned.resize(plan.num_slots);
@@ -216,6 +217,10 @@ void evaluate(const Plan& plan, std::span<const Array> inputs, Evaluation& ev) {
     ev.slots[read.slot] = &read.variable->value;
   }
   for (const Plan::Folded& f : plan.folded) ev.slots[f.slot] = &f.value;
+}
+
+void evaluate(const Plan& plan, std::span<const Array> inputs, Evaluation& ev) {
+  bind_sources(plan, inputs, ev);
   std::vector<const Array*>& args = ev.args;
   for (const Plan::Step& step : plan.steps) {
     args.clear();

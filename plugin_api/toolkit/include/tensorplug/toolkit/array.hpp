@@ -29,6 +29,14 @@ class Array {
   static Array uninitialized(Shape shape, DLDataType dtype);
   /** A view of `data` (contiguous, row-major); nothing is copied or freed. */
   static Array borrow(Shape shape, DLDataType dtype, void* data);
+  /**
+   * Takes a buffer someone else allocated (a framework's tensor: its
+   * deleter frees it) as this array's own, without a copy. `storage` holds
+   * at least the shape's bytes, contiguous and row-major, and nobody writes
+   * it after this call.
+   */
+  static Array adopt(Shape shape, DLDataType dtype,
+                     std::shared_ptr<std::byte[]> storage);
 
   Array(const Array& other);
   /**

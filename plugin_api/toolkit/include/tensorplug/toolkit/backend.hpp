@@ -5,9 +5,13 @@
 
 #include <tensorplug/plugin.hpp>
 
+#include <memory>
 #include <span>
 
 namespace tptk {
+
+class Executor;
+struct Plan;
 
 struct BackendInfo {
   /** The backend's name in messages and logs ("reference", "native"). */
@@ -21,6 +25,13 @@ struct BackendInfo {
    * the context's settings (threads, ...). Throws tp::Error to refuse.
    */
   void (*on_context_init)(const tp_context& context) = nullptr;
+  /**
+   * Optional: called once by `function` after the toolkit has compiled the
+   * plan; the callable then runs the returned executor at each call instead
+   * of the toolkit's kernels (executor.hpp). Throws tp::Error to refuse the
+   * function. Null: the toolkit's evaluate() with the kernel table.
+   */
+  std::unique_ptr<Executor> (*make_executor)(const Plan& plan) = nullptr;
 };
 
 /** Defined by the backend. */

@@ -86,6 +86,14 @@ struct Evaluation {
 };
 
 /**
+ * Prepares `ev` for one evaluation: every slot empty, then the source slots
+ * set to `inputs` (borrowed), the variables' current values and the folded
+ * constants.
+ */
+void bind_sources(const Plan& plan, std::span<const Array> inputs,
+                  Evaluation& ev);
+
+/**
  * Runs the plan on `inputs` (already checked against the placeholders; one
  * per input, borrowed) and the variables' current values. The results stay
  * valid until the Evaluation is destroyed or a variable is assigned.
