@@ -89,9 +89,15 @@ function(tensorplug_deb_package component package section summary description)
       PARENT_SCOPE)
 endfunction()
 
-# One package per builtin backend: tensorplug-backend-<name>.
+# One package per builtin backend: tensorplug-backend-<name>, except
+# tensorflow: TensorFlow is not in Debian (its library comes from the
+# tensorflow-cpu wheel of the project's venv, which the plugin finds through
+# a RUNPATH to that directory), so no Debian package could depend on it and
+# lintian refuses the RUNPATH. It is installed by `cmake --install` only.
+set(_tp_deb_backends ${TENSORPLUG_BUILTIN_BACKENDS})
+list(REMOVE_ITEM _tp_deb_backends tensorplug_tensorflow)
 set(_tp_backend_packages "")
-foreach(backend IN LISTS TENSORPLUG_BUILTIN_BACKENDS)
+foreach(backend IN LISTS _tp_deb_backends)
   get_target_property(name ${backend} OUTPUT_NAME)
   list(APPEND _tp_backend_packages tensorplug-backend-${name})
 endforeach()
@@ -154,7 +160,7 @@ dtype), the default backend and the conformance kit's oracle.")
 set(_tp_about_native "fast CPU kernels on OpenBLAS with their own thread
 pool.")
 set(_tp_about_torch "the ATen kernels of libtorch (Debian's libtorch).")
-foreach(backend IN LISTS TENSORPLUG_BUILTIN_BACKENDS)
+foreach(backend IN LISTS _tp_deb_backends)
   get_target_property(name ${backend} OUTPUT_NAME)
   if(NOT DEFINED _tp_about_${name})
     set(_tp_summary_${name} "${name} tensor backend")

@@ -19,9 +19,11 @@ namespace tensorplug {
 namespace fs = std::filesystem;
 namespace {
 
-/// Backends Keras knows that have no native tensorplug plugin. (`torch` is
-/// not one: it is the builtin torch backend, plugins/torch; where it was not
-/// built, the name is looked up like any other.)
+/// Backends Keras knows that have no native tensorplug plugin, or (for
+/// `tensorflow`, plugins/tensorflow) none in this build: builtins are looked
+/// up first, so a built one is found before this list is read. (`torch` is
+/// not here: where the builtin torch backend was not built, the name is
+/// looked up like any other.)
 constexpr std::array<std::string_view, 7> kKerasOnly = {
     "tensorflow", "theano", "cntk", "jax", "numpy", "openvino", "mxnet"};
 
@@ -139,9 +141,11 @@ Resolution resolve_name(std::string_view requested,
   }
   if (!dotted && std::find(kKerasOnly.begin(), kKerasOnly.end(), name) !=
                      kKerasOnly.end()) {
+    // tensorplug has a `tensorflow` backend (plugins/tensorflow), built
+    // when the tensorflow-cpu wheel is found; this build has not got it.
+    const bool optional_builtin = name == "tensorflow";
     throw BackendNotFoundError(fmt::format(
-        "Backend `{}`{} is not installed: it is a Python Keras backend and "
-        "tensorplug has no native plugin for it. Installed backends: {}.\n"
+        "Backend `{}`{} is not installed: {}. Installed backends: {}.\n"
         "To fix it, either:\n"
         "  - set KERAS_BACKEND to an installed backend for this application "
         "(Python Keras keeps reading the file), or\n"
@@ -150,6 +154,12 @@ Resolution resolve_name(std::string_view requested,
         "  - give the application its own configuration directory "
         "(KERAS_HOME or ConfigOptions::config_dir).",
         name, from_where(options),
+        optional_builtin
+            ? "tensorplug's tensorflow backend is not in this build (it is "
+              "built when CMake finds the tensorflow-cpu wheel that "
+              "scripts/install-python.sh installs)"
+            : "it is a Python Keras backend and tensorplug has no native "
+              "plugin for it",
         installed_list(builtin_backend_names(options))));
   }
 

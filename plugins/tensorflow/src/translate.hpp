@@ -19,6 +19,8 @@
 #include <span>
 #include <string_view>
 
+#include <tensorplug/toolkit/ops/op.hpp>
+
 #include "graph.hpp"
 
 namespace tftf {

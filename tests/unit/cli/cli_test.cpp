@@ -753,15 +753,15 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "KERAS_BACKEND=tensorflow is not installed: the message lists the "
+    "KERAS_BACKEND=jax is not installed: the message lists the "
     "installed backends and the fixes",
     "[cli]") {
   Sandbox sb;
-  sb.env["KERAS_BACKEND"] = "tensorflow";
+  sb.env["KERAS_BACKEND"] = "jax";
   const auto r = sb.run({"info"});
   INFO(r.describe());
   CHECK(r.exit_code == 3);
-  CHECK(contains(r.err, "`tensorflow`"));
+  CHECK(contains(r.err, "`jax`"));
   CHECK(contains(r.err, "not installed"));
   CHECK(std::regex_search(r.err, std::regex("Installed backends: [^.]*"
                                             "reference")));
