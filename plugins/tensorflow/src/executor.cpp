@@ -119,7 +119,18 @@ TfExecutor::TfExecutor(const tptk::Plan& plan) : tf_(api()) {
     auto fetch = [&](std::size_t slot) {
       if (!produced[slot] || fetched[slot]) return;
       fetched[slot] = true;
-      fetches_.push_back(value[slot]);
+      // TensorFlow refuses to fetch a tensor it is fed ("both fed and
+      // fetched"): a step whose translation is its fed operand itself
+      // (a cast to the same dtype, a reshape to the same shape) is fetched
+      // through an Identity.
+      TF_Output out = value[slot];
+      for (const TF_Output& f : feeds_) {
+        if (f.oper == out.oper && f.index == out.index) {
+          out = b.op("Identity").in(out).out();
+          break;
+        }
+      }
+      fetches_.push_back(out);
       fetch_slots_.push_back(slot);
       for (const tptk::Plan::Step& step : plan.steps) {
         if (step.out == slot) fetch_nodes_.push_back(step.node);
@@ -183,6 +194,9 @@ TF_Tensor* feed_tensor(const Api& tf, const Array& a, bool borrowed) {
 void TfExecutor::run(const tptk::Plan& plan, tptk::Evaluation& ev) {
   const std::size_t nf = feeds_.size();
   const std::size_t no = fetches_.size();
+  // Nothing computed (every output and update value is an input, a
+  // variable or a constant, which the toolkit hands out itself).
+  if (no == 0) return;
   std::vector<TF_Tensor*> in(nf, nullptr);
   std::vector<TF_Tensor*> out(no, nullptr);
   struct Cleanup {

@@ -115,6 +115,10 @@ OpBuilder& OpBuilder::attr_shape(const char* name,
   b_.tf().TF_SetAttrShape(desc_, name, dims.data(), ndim);
   return *this;
 }
+OpBuilder& OpBuilder::control(TF_Operation* op) {
+  b_.tf().TF_AddControlInput(desc_, op);
+  return *this;
+}
 OpBuilder& OpBuilder::attr_tensor(const char* name, TF_Tensor* t) {
   Status s;
   b_.tf().TF_SetAttrTensor(desc_, name, t, s.get());

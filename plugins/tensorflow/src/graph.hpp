@@ -70,6 +70,8 @@ class OpBuilder {
   /** A shape attribute; -1 for an unknown dim, ndim -1 for unknown rank. */
   OpBuilder& attr_shape(const char* name, std::span<const std::int64_t> dims,
                         int ndim);
+  /** Runs after `op` (a control dependency: an Assert, say). */
+  OpBuilder& control(TF_Operation* op);
   /** A tensor attribute (Const's value); the tensor is copied by TF. */
   OpBuilder& attr_tensor(const char* name, TF_Tensor* t);
 
