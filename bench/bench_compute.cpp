@@ -1,6 +1,6 @@
-// tensorplug_bench_compute: every requested backend against OpenBLAS and
-// libtorch on the same work, in the same process and the same run (see
-// bench/README.md).
+// tensorplug_bench_compute: every requested backend against OpenBLAS,
+// libtorch and TensorFlow's C API (tf_registration.hpp) on the same work, in
+// the same process and the same run (see bench/README.md).
 //
 // For each thread count (--threads, default 1,2) the program sets
 // TENSORPLUG_NUM_THREADS, loads the backends (--backends, default: every
@@ -46,6 +46,9 @@
 #ifdef TP_BENCH_HAVE_TORCH
 #include "torch_baselines.hpp"
 #endif
+#ifdef TP_BENCH_HAVE_TF
+#include "tf_registration.hpp"
+#endif
 
 namespace {
 
@@ -60,17 +63,22 @@ namespace tt = tensorplug::bench::torch_baseline;
 #else
 constexpr bool kHaveTorch = false;
 #endif
+#ifdef TP_BENCH_HAVE_TF
+namespace tfb = tensorplug::bench::tf_baseline;
+#endif
 
 constexpr const char* kUsage =
     R"(usage: tensorplug_bench_compute [options] [--benchmark_...]
 
-Compares tensorplug backends with OpenBLAS and libtorch on GEMM, an MLP
-training step and forward pass, a small CNN training step and a tiny call.
+Compares tensorplug backends with OpenBLAS, libtorch and TensorFlow's C API
+(tf_direct, when built) on GEMM, an MLP training step and forward pass, a
+small CNN training step and a tiny call.
 
   --backends A,B,...  backends by name (default: every builtin backend);
                       absent ones are skipped with a note
   --threads 1,2       thread counts, one phase each (default: 1,2); sets
                       TENSORPLUG_NUM_THREADS, OpenBLAS's and libtorch's pools
+                      and the tf_direct sessions' pools
   --settle-ms N       pause before each benchmark that follows another one,
                       in phases of more than 1 thread, so that no spinning
                       thread pool of the previous one competes (default: 200;
@@ -582,6 +590,9 @@ struct Phase {
   std::unique_ptr<tt::Cnn> torch_cnn;
   std::unique_ptr<tt::Tiny> torch_tiny;
 #endif
+#ifdef TP_BENCH_HAVE_TF
+  tfb::Phase tf;  // TensorFlow's C API used directly (tf_registration.hpp)
+#endif
   std::vector<std::vector<float>> gemm_c;  // cblas outputs
 };
 
@@ -670,6 +681,20 @@ void register_phase(Phase& p, BenchContext& ctx) {
         },
         g.flops());
   }
+
+#ifdef TP_BENCH_HAVE_TF
+  // TensorFlow's C API directly, one session at t threads, as the tensorflow
+  // backend's; TF uses neither OpenBLAS's nor libtorch's pool (kept at 1).
+  for (auto& b :
+       tfb::build(p.tf, t, ctx.gemm_data, ctx.mlp_data, ctx.cnn_data)) {
+    reg(
+        bench_name(t, b.workload, tfb::impl_name(t)),
+        [body = std::move(b.body)](benchmark::State& s) {
+          run_loop(s, Pools{1, 1}, body);
+        },
+        b.flops);
+  }
+#endif
 
 #ifdef TP_BENCH_HAVE_TORCH
   // libtorch, at each of its thread counts (1 and t: the best is compared).
@@ -802,12 +827,28 @@ void collect_ratios(const CollectingReporter& r, const Phase& p,
       }
     }
   }
+#ifdef TP_BENCH_HAVE_TF
+  for (const auto& s : tfb::ratio_specs(t, ctx.sizes)) {
+    const double m = r.median(bench_name(t, s.workload, s.measured));
+    const double b = r.median(bench_name(t, s.workload, s.baseline));
+    if (m > 0 && b > 0) {
+      ratios.push_back({t, s.workload, s.measured, "tf_direct", s.baseline,
+                        m / b, s.target});
+    }
+  }
+#endif
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+#ifdef TP_BENCH_HAVE_TF
+  const bool tf_env_set = tfb::quiet_environment();  // before any re-exec
+#endif
   const std::string openblas_core = fix_openblas_core(argv);
+#ifdef TP_BENCH_HAVE_TF
+  if (tf_env_set) tfb::reexec(argv);  // TF read its environment before main
+#endif
   auto parsed = parse(argc, argv);
   if (!parsed) return 2;
   BenchContext ctx;
@@ -854,15 +895,20 @@ int main(int argc, char** argv) {
 #else
   const std::string torch = "not built (Torch not found by CMake)";
 #endif
+#ifdef TP_BENCH_HAVE_TF
+  const std::string tf_direct = tfb::description();
+#else
+  const std::string tf_direct = "not built (TensorFlowC not found by CMake)";
+#endif
   std::printf(
       "tensorplug_bench_compute%s\n"
       "date: %s\ncpu: %s, %d cores available\n"
       "load average before: %s\n"
-      "OpenBLAS: %s\nlibtorch: %s\n"
+      "OpenBLAS: %s\nlibtorch: %s\ntf_direct: %s\n"
       "tensorplug host API: %s\nbackends requested: ",
       ctx.options.smoke ? " (smoke sizes)" : "", date.c_str(), cpu.c_str(),
       cores, load_before.c_str(), openblas.c_str(), torch.c_str(),
-      tensorplug::host_api_version().str().c_str());
+      tf_direct.c_str(), tensorplug::host_api_version().str().c_str());
   for (const auto& n : names) std::printf("%s ", n.c_str());
   std::printf("\n\n");
 
@@ -903,6 +949,21 @@ int main(int argc, char** argv) {
       p.backends.push_back(std::move(w));
       ctx.phase_backends[t].push_back(name);
     }
+#ifdef TP_BENCH_HAVE_TF
+    set_pools(1);
+    for (const auto& c : tfb::check(
+             t, ctx.gemm_data, ctx.mlp_data, ctx.cnn_data,
+             p.backends.empty() ? nullptr : &p.backends.front().backend)) {
+      const std::string what = tfb::impl_name(t) + ": " + c.what;
+      ctx.checks.push_back(c.error.empty()
+                               ? compare(what, c.got, c.want, c.tolerance)
+                               : Check{what, false, "threw: " + c.error});
+      if (!ctx.checks.back().ok) {
+        std::fprintf(stderr, "\n*** WARNING: %s: %s ***\n\n", what.c_str(),
+                     ctx.checks.back().detail.c_str());
+      }
+    }
+#endif
     if (!ctx.image_data_format.empty()) {
       std::printf("image_data_format (tensorplug CNN): %s; libtorch: NCHW\n",
                   ctx.image_data_format.c_str());
@@ -958,6 +1019,9 @@ int main(int argc, char** argv) {
   for (int t : ctx.options.threads) {
     std::vector<std::string> impls = ctx.phase_backends[t];
     impls.push_back("openblas");
+#ifdef TP_BENCH_HAVE_TF
+    impls.push_back(tfb::impl_name(t));
+#endif
     for (int lt : {1, t}) {
       impls.push_back("libtorch@" + std::to_string(lt));
       impls.push_back("libtorch_scalar@" + std::to_string(lt));
@@ -996,6 +1060,7 @@ int main(int argc, char** argv) {
         << ",\n  \"load_average_after\": " << json_string(load_after)
         << ",\n  \"openblas\": " << json_string(openblas)
         << ",\n  \"libtorch\": " << json_string(torch)
+        << ",\n  \"tf_direct\": " << json_string(tf_direct)
         << ",\n  \"smoke\": " << (ctx.options.smoke ? "true" : "false")
         << ",\n  \"image_data_format\": " << json_string(ctx.image_data_format)
         << ",\n  \"threads\": [";

@@ -10,6 +10,12 @@
 namespace tftf {
 namespace {
 
+#if defined(__SANITIZE_ADDRESS__)
+constexpr int kDeepBind = 0;
+#else
+constexpr int kDeepBind = RTLD_DEEPBIND;
+#endif
+
 Api g_api;
 std::once_flag g_once;
 std::string g_error;  // why the one load failed, or empty
@@ -24,7 +30,14 @@ void load_once() {
   default_env("TF_ENABLE_ONEDNN_OPTS", "0");
   // Found through this plugin's RUNPATH (dlopen searches the caller's).
   // RTLD_LOCAL: TensorFlow's 435k symbols never interpose on anyone else's.
-  void* lib = ::dlopen("libtensorflow_cc.so.2", RTLD_NOW | RTLD_LOCAL);
+  // RTLD_DEEPBIND: nor anyone else's on TensorFlow's. It carries its own
+  // protobuf, oneDNN, absl, Eigen, ... and exports their symbols; in an
+  // application that links Debian's libprotobuf or libdnnl (libtorch pulls
+  // both) TensorFlow's references would otherwise bind to those first, in
+  // the global scope, and it crashes in its static initialisers. (Not under
+  // AddressSanitizer, whose runtime refuses RTLD_DEEPBIND.)
+  void* lib = ::dlopen("libtensorflow_cc.so.2",
+                       RTLD_NOW | RTLD_LOCAL | kDeepBind);
   if (lib == nullptr) {
     const char* why = ::dlerror();
     g_error = tptk::cat(

@@ -39,8 +39,10 @@ bool libtensorflow_mapped() {
 tensorplug::test::ProcessResult run_cli(const std::vector<std::string>& args,
                                         const fs::path& home,
                                         const std::string& backend,
-                                        bool loader_log) {
+                                        bool loader_log,
+                                        const std::string& preload = {}) {
   tensorplug::test::Environment env = tensorplug::test::minimal_environment();
+  if (!preload.empty()) env["LD_PRELOAD"] = preload;
   env["HOME"] = home.string();
   if (loader_log) env["LD_DEBUG"] = "libs";
   if (!backend.empty()) env["KERAS_BACKEND"] = backend;
@@ -120,6 +122,18 @@ TEST_CASE(
     CHECK(info.out.find("TensorFlow 2.") != std::string::npos);
     CHECK_FALSE(tensorflow_logged(info.err));
   }
+  SECTION("the keras.json Python Keras writes by default just works") {
+    fs::create_directories(home.path() / ".keras");
+    std::ofstream(home.path() / ".keras" / "keras.json")
+        << "{\n    \"floatx\": \"float32\",\n    \"epsilon\": 1e-07,\n"
+           "    \"backend\": \"tensorflow\",\n"
+           "    \"image_data_format\": \"channels_last\"\n}";
+    const auto info = run_cli({"info"}, home.path(), "", false);
+    INFO(info.err);
+    CHECK(info.exit_code == 0);
+    CHECK(info.err.find("Using tensorflow backend.") != std::string::npos);
+    CHECK(info.err.find("warning") == std::string::npos);
+  }
   SECTION("running functions on it prints nothing of TensorFlow's logging") {
     // The session's first run is where TensorFlow logs its CPU features and
     // graph passes; `bench --smoke` compiles and runs real functions.
@@ -131,6 +145,21 @@ TEST_CASE(
     CHECK(bench.exit_code == 0);
     CHECK_FALSE(tensorflow_logged(bench.err));
   }
+#ifdef TENSORPLUG_SYSTEM_PROTOBUF
+  SECTION("an application that links Debian's protobuf can use it") {
+    // TensorFlow carries its own protobuf and exports its symbols; without
+    // RTLD_DEEPBIND its references bound to the application's copy and it
+    // crashed while loading (it did in tensorplug_bench_epoch, which links
+    // libtorch and so libprotobuf).
+    const auto bench = run_cli({"bench", "--smoke", "--backends", "tensorflow",
+                                "--workloads", "tiny"},
+                               home.path(), "", false,
+                               TENSORPLUG_SYSTEM_PROTOBUF);
+    INFO(bench.out);
+    INFO(bench.err);
+    CHECK(bench.exit_code == 0);
+  }
+#endif
 }
 
 #endif  // TENSORPLUG_HAVE_TENSORFLOW

@@ -44,8 +44,13 @@ Array eval_relu(const Node& node, std::span<const Array* const> inputs) {
     const C thr = static_cast<C>(p.threshold);
     const C maxv = static_cast<C>(p.max_value);
     map_unary<T>(x, out, [=](C v) -> C {
-      // + 0: a zero result is +0 (alpha 0 times a negative is -0).
-      if (!(v >= thr)) return alpha * (v - thr) + C(0);
+      // + 0: a zero result is +0 (alpha 0 times a negative is -0). With
+      // alpha 0 the lower branch is +0 for every number, -inf included
+      // (0 * -inf would be NaN; Keras's relu gives 0), and NaN for NaN.
+      if (!(v >= thr)) {
+        if (alpha == C(0)) return v != v ? v : C(0);
+        return alpha * (v - thr) + C(0);
+      }
       const C y = v <= C(0) ? C(0) : v;  // relu(-0) is +0
       return y > maxv ? maxv : y;
     });
