@@ -7,6 +7,10 @@
 #include <cstdlib>
 #include <mutex>
 
+#ifndef TP_TF_LIBRARY_DIR
+#error "TP_TF_LIBRARY_DIR (the wheel's package directory) must be defined"
+#endif
+
 namespace tftf {
 namespace {
 
@@ -36,8 +40,14 @@ void load_once() {
   // both) TensorFlow's references would otherwise bind to those first, in
   // the global scope, and it crashes in its static initialisers. (Not under
   // AddressSanitizer, whose runtime refuses RTLD_DEEPBIND.)
-  void* lib = ::dlopen("libtensorflow_cc.so.2",
-                       RTLD_NOW | RTLD_LOCAL | kDeepBind);
+  //
+  // The wheel's package directory, which CMake found, is tried first by
+  // absolute path: under AddressSanitizer dlopen is called from the
+  // sanitizer's interceptor, so the plugin's own RUNPATH is not searched.
+  // Then the library name (the RUNPATH, LD_LIBRARY_PATH, the system).
+  constexpr int kFlags = RTLD_NOW | RTLD_LOCAL | kDeepBind;
+  void* lib = ::dlopen(TP_TF_LIBRARY_DIR "/libtensorflow_cc.so.2", kFlags);
+  if (lib == nullptr) lib = ::dlopen("libtensorflow_cc.so.2", kFlags);
   if (lib == nullptr) {
     const char* why = ::dlerror();
     g_error = tptk::cat(
@@ -45,8 +55,8 @@ void load_once() {
         "libtensorflow_cc.so.2 (",
         why != nullptr ? why : "unknown reason",
         "); it comes from the tensorflow-cpu wheel in the project's venv "
-        "(scripts/install-python.sh), whose package directory is this "
-        "plugin's RUNPATH");
+        "(scripts/install-python.sh), looked for in ", TP_TF_LIBRARY_DIR,
+        " and through this plugin's RUNPATH");
     return;
   }
   Api api;
