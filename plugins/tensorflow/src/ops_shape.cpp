@@ -107,6 +107,11 @@ TF_Output tr_batch_flatten(Builder& b, const tptk::Node& n,
     tptk::fail(TP_ERROR_SHAPE, n.op->name,
                ": operand must have rank >= 1, got ()");
   }
+  // Only the batch unknown (the usual case) and a non-empty row: Reshape
+  // infers the batch from [-1, row] (an empty operand gives (0, row)).
+  if (n.shape.size() == 2 && n.shape[1] != kUnknownDim && n.shape[1] > 0) {
+    return reshape(b, in[0], b.int32s({-1, n.shape[1]}));
+  }
   const TF_Output first = shape_slice(b, in[0], 0, 1);
   const TF_Output rest = b.op("Prod")
                              .in(shape_slice(b, in[0], 1, rank - 1))
