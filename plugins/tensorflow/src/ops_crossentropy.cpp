@@ -13,23 +13,13 @@
 
 #include <cstdint>
 
+#include "nn_util.hpp"
 #include "translate.hpp"
 
 namespace tftf {
 namespace {
 
 using tptk::fail;
-
-DLDataType acc_dtype(DLDataType d) {
-  return tp::dtype_equal(d, tptk::kFloat16) ? tptk::kFloat32 : d;
-}
-
-void require_float(const tptk::Node& n, const tptk::Node& x) {
-  if (!tptk::is_float(x.dtype)) {
-    fail(TP_ERROR_DTYPE, "tensorflow: ", n.op->name, ": output has dtype ",
-         tptk::dtype_label(x.dtype), "; expected float16, float32 or float64");
-  }
-}
 
 /** The common state of one translation: builder, compute dtype, epsilon. */
 struct Xent {
@@ -39,7 +29,7 @@ struct Xent {
   TF_Output eps, one_minus_eps, zero, one;
 
   Xent(Builder& bb, const tptk::Node& n) : b(bb) {
-    require_float(n, *n.inputs[1]);
+    require_float(n, *n.inputs[1], "output");
     acc = acc_dtype(n.inputs[1]->dtype);
     logits = n.attrs.get_bool("from_logits", false);
     const double e = n.attrs.get_float("epsilon", 1e-7);

@@ -11,29 +11,13 @@
 #include <numeric>
 #include <vector>
 
+#include "nn_util.hpp"
 #include "translate.hpp"
 
 namespace tftf {
 namespace {
 
 using tptk::fail;
-
-/** The compute dtype of a float dtype: float32 for float16. */
-DLDataType acc_dtype(DLDataType d) {
-  return tp::dtype_equal(d, tptk::kFloat16) ? tptk::kFloat32 : d;
-}
-
-void require_float(const tptk::Node& n, const tptk::Node& x) {
-  if (!tptk::is_float(x.dtype)) {
-    fail(TP_ERROR_DTYPE, "tensorflow: ", n.op->name, ": operand has dtype ",
-         tptk::dtype_label(x.dtype), "; expected float16, float32 or float64");
-  }
-}
-
-TF_Output transpose(Builder& b, TF_Output x,
-                    const std::vector<std::int64_t>& perm) {
-  return b.op("Transpose").in(x).in(b.int32s(perm)).out();
-}
 
 /** The permutation of `rank` axes swapping `axis` and the last (its own
  * inverse); empty when `axis` is already last. */

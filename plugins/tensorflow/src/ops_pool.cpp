@@ -14,52 +14,13 @@
 #include <cstdint>
 #include <vector>
 
+#include "nn_util.hpp"
 #include "translate.hpp"
 
 namespace tftf {
 namespace {
 
 using tptk::fail;
-
-DLDataType acc_dtype(DLDataType d) {
-  return tp::dtype_equal(d, tptk::kFloat16) ? tptk::kFloat32 : d;
-}
-
-void require_float(const tptk::Node& n, const tptk::Node& x) {
-  if (!tptk::is_float(x.dtype)) {
-    fail(TP_ERROR_DTYPE, "tensorflow: ", n.op->name, ": operand has dtype ",
-         tptk::dtype_label(x.dtype), "; expected float16, float32 or float64");
-  }
-}
-
-TF_Output transpose(Builder& b, TF_Output x,
-                    std::initializer_list<std::int64_t> perm) {
-  return b.op("Transpose").in(x).in(b.int32s(perm)).out();
-}
-
-TF_Output to_nhwc(Builder& b, TF_Output x, bool first) {
-  return first ? transpose(b, x, {0, 2, 3, 1}) : x;
-}
-TF_Output from_nhwc(Builder& b, TF_Output x, bool first) {
-  return first ? transpose(b, x, {0, 3, 1, 2}) : x;
-}
-
-/** The NHWC shape of x as a 1-D int32 tensor (a Const when known). */
-TF_Output nhwc_shape(Builder& b, const tptk::Node& x, TF_Output xv,
-                     bool first) {
-  const tptk::Shape& s = x.shape;
-  if (tptk::is_fully_known(s)) {
-    if (!first) return b.int32s({s[0], s[1], s[2], s[3]});
-    return b.int32s({s[0], s[2], s[3], s[1]});
-  }
-  const TF_Output shape = b.shape_of(xv);
-  if (!first) return shape;
-  return b.op("GatherV2")
-      .in(shape)
-      .in(b.int32s({0, 2, 3, 1}))
-      .in(b.int32_scalar(0))
-      .out();
-}
 
 struct Pool {
   tptk::PoolAttrs p;
