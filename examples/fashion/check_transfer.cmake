@@ -28,7 +28,8 @@ function(run backend)
   # scan can crash in its own tracer ("Tracer caught signal 11") while
   # libtorch's thread pools exist, after a correct result; leak checking
   # stays on for the other backends.
-  if(backend STREQUAL "torch" AND DEFINED ENV{ASAN_OPTIONS})
+  # The same for TensorFlow's.
+  if(backend MATCHES "^(torch|tensorflow)$" AND DEFINED ENV{ASAN_OPTIONS})
     set(ENV{ASAN_OPTIONS} "$ENV{ASAN_OPTIONS}:detect_leaks=0")
   endif()
   execute_process(

@@ -39,6 +39,14 @@ std::set<std::string> names_of(const json::value& v) {
 TEST_CASE("bench --json in smoke mode reports every valid builtin with figures",
           "[cli][bench]") {
   Sandbox sb;
+#if defined(__SANITIZE_ADDRESS__)
+  // One process with libtorch's and TensorFlow's thread pools alive: at exit
+  // LeakSanitizer's tracer crashed in about 1 run in 8 ("Tracer caught
+  // signal 11"), after a correct run (docs/conformance.md, "Sanitizers").
+  // ASan itself stays on; the backends' leaks are checked by the kit's
+  // lifecycle group and by the single-backend tests.
+  sb.env["ASAN_OPTIONS"] = "detect_leaks=0";
+#endif
   const auto r = sb.run(quick({"--json"}));
   INFO(r.describe());
   REQUIRE(r.exit_code == 0);
