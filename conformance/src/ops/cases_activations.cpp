@@ -1,4 +1,5 @@
 // Cases of the activations: relu, sigmoid, tanh, softmax, softplus, elu.
+#include <limits>
 #include <string>
 #include <string_view>
 
@@ -70,6 +71,19 @@ void add_activation_cases(std::vector<OpCase>& out) {
                    .inputs = {spec},
                    .dtypes = floats,
                    .exact = want});
+  }
+  // Infinities: relu(-inf) is +0 (0 * -inf would be NaN), relu(+inf) +inf.
+  {
+    const double inf = std::numeric_limits<double>::infinity();
+    InputSpec spec = in({6});
+    spec.fill = Fill::kValues;
+    spec.values = {-inf, inf, -inf, 1.0, -2.0, inf};
+    out.push_back({.op = "relu",
+                   .name = "infinities (6,): relu(-inf) is +0, relu(+inf) is "
+                           "+inf, bitwise",
+                   .inputs = {spec},
+                   .dtypes = floats,
+                   .exact = {0.0, inf, 0.0, 1.0, 0.0, inf}});
   }
   // A chain of activations (fusable), >= 64K elements.
   out.push_back(

@@ -4,6 +4,7 @@
 // toolkit's default. This file says who it is and applies the thread
 // setting when a context starts.
 #include <tensorplug/toolkit/backend.hpp>
+#include <tensorplug/toolkit/dtype.hpp>
 #include <tensorplug/toolkit/threads.hpp>
 
 #include <string>
@@ -18,9 +19,7 @@
 namespace tptk {
 namespace {
 
-constexpr DLDataType kDtypes[] = {{kDLFloat, 16, 1}, {kDLFloat, 32, 1},
-                                  {kDLFloat, 64, 1}, {kDLInt, 32, 1},
-                                  {kDLInt, 64, 1},   {TP_DL_BOOL, 8, 1}};
+constexpr auto& kDtypes = kToolkitDtypes;
 
 void on_context_init(const tp_context& context) {
   const int threads = tptk::thread_count(context);

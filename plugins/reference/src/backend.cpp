@@ -1,6 +1,7 @@
 // The reference backend is the toolkit's default kernels, unchanged: this
 // file only says who it is.
 #include <tensorplug/toolkit/backend.hpp>
+#include <tensorplug/toolkit/dtype.hpp>
 
 #ifndef TP_REFERENCE_VERSION
 #error "TP_REFERENCE_VERSION must be defined by the build"
@@ -9,9 +10,7 @@
 namespace tptk {
 namespace {
 
-constexpr DLDataType kDtypes[] = {{kDLFloat, 16, 1}, {kDLFloat, 32, 1},
-                                  {kDLFloat, 64, 1}, {kDLInt, 32, 1},
-                                  {kDLInt, 64, 1},   {TP_DL_BOOL, 8, 1}};
+constexpr auto& kDtypes = kToolkitDtypes;
 
 }  // namespace
 

@@ -5,6 +5,7 @@
 // loads TensorFlow when the first context starts and applies the thread
 // setting.
 #include <tensorplug/toolkit/backend.hpp>
+#include <tensorplug/toolkit/dtype.hpp>
 #include <tensorplug/toolkit/executor.hpp>
 #include <tensorplug/toolkit/threads.hpp>
 
@@ -25,9 +26,7 @@ namespace {
 
 // What TensorFlow's CPU kernels compute and the conformance kit passes for
 // (README.md, "Dtypes").
-constexpr DLDataType kDtypes[] = {{kDLFloat, 16, 1}, {kDLFloat, 32, 1},
-                                  {kDLFloat, 64, 1}, {kDLInt, 32, 1},
-                                  {kDLInt, 64, 1},   {TP_DL_BOOL, 8, 1}};
+constexpr auto& kDtypes = kToolkitDtypes;
 
 void on_context_init(const tp_context& context) {
   tftf::load_tensorflow();

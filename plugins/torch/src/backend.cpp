@@ -5,6 +5,7 @@
 // context starts.
 #include <torch/version.h>
 #include <tensorplug/toolkit/backend.hpp>
+#include <tensorplug/toolkit/dtype.hpp>
 #include <tensorplug/toolkit/threads.hpp>
 
 #include <string>
@@ -20,9 +21,7 @@ namespace {
 
 // What the conformance kit passes for (see README.md): ATen computes
 // float32/float64; the other dtypes run the toolkit's kernels.
-constexpr DLDataType kDtypes[] = {{kDLFloat, 16, 1}, {kDLFloat, 32, 1},
-                                  {kDLFloat, 64, 1}, {kDLInt, 32, 1},
-                                  {kDLInt, 64, 1},   {TP_DL_BOOL, 8, 1}};
+constexpr auto& kDtypes = kToolkitDtypes;
 
 void on_context_init(const tp_context& context) {
   const int threads = tptk::thread_count(context);

@@ -30,6 +30,13 @@ inline constexpr DLDataType kFloat64{kDLFloat, 64, 1};
 inline constexpr DLDataType kInt32{kDLInt, 32, 1};
 inline constexpr DLDataType kInt64{kDLInt, 64, 1};
 
+/**
+ * Every dtype the toolkit holds and computes on (is_supported), for a
+ * backend whose kernels cover them all: BackendInfo::dtypes.
+ */
+inline constexpr DLDataType kToolkitDtypes[] = {kFloat16, kFloat32, kFloat64,
+                                                kInt32,   kInt64,   kBool};
+
 /** "float32", "bool", ... */
 std::string dtype_label(DLDataType dt);
 
