@@ -23,6 +23,9 @@ double apply_relu(const Relu& r, double x) {
     if (r.max_value) y = std::min(y, *r.max_value);
     return y;
   }
+  // With alpha 0 every number below the threshold gives +0, -inf included
+  // (0 * -inf would be NaN); NaN stays NaN.
+  if (r.alpha == 0.0) return x != x ? x : 0.0;
   return r.alpha * (x - r.threshold) + 0.0;
 }
 
