@@ -64,11 +64,12 @@ void Status::check(const std::string& what) const {
   throw tp::Error(status, cat(what, ": ", message()));
 }
 
-OpBuilder::OpBuilder(Builder& b, const char* type)
+OpBuilder::OpBuilder(Builder& b, const char* type, const char* name)
     : b_(b),
       type_(type),
-      desc_(b.tf().TF_NewOperation(b.graph(), type,
-                                   b.fresh_name(type).c_str())) {}
+      desc_(b.tf().TF_NewOperation(
+          b.graph(), type,
+          b.fresh_name(name != nullptr ? name : type).c_str())) {}
 
 OpBuilder& OpBuilder::in(TF_Output x) {
   if (x.oper == nullptr) {

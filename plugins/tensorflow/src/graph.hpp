@@ -45,7 +45,9 @@ class Builder;
 /** One operation being described; `out()` or `finish()` adds it. */
 class OpBuilder {
  public:
-  OpBuilder(Builder& b, const char* type);
+  /** `name`: the prefix of the op's graph name (TF's messages show it);
+   * null for the type. */
+  OpBuilder(Builder& b, const char* type, const char* name = nullptr);
   OpBuilder(OpBuilder&&) = delete;
 
   OpBuilder& in(TF_Output x);
@@ -99,15 +101,15 @@ class Builder {
 
   /** Starts an operation of TF type `type` ("MatMul") with a fresh name. */
   OpBuilder op(const char* type) { return OpBuilder(*this, type); }
+  /** The same, named `name`_<n> in the graph (TF's messages show it). */
+  OpBuilder op_named(const char* type, const std::string& name) {
+    return OpBuilder(*this, type, name.c_str());
+  }
 
   /** A Const holding a copy of `value`. */
   TF_Output constant(const tptk::Array& value);
   /** A scalar Const of `dtype` (any supported dtype) with value `v`. */
   TF_Output scalar(double v, DLDataType dtype);
-  /** A scalar Const of the dtype of output x: scalar_like(x, 1.0). */
-  TF_Output scalar_like(const tptk::Node& like, double v) {
-    return scalar(v, like.dtype);
-  }
   /** A 1-D int32 Const (axes, shapes, perms). */
   TF_Output int32s(std::span<const std::int64_t> values);
   TF_Output int32s(std::initializer_list<std::int64_t> values) {

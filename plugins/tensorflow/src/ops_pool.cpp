@@ -38,15 +38,18 @@ Pool pool_of(const tptk::Node& n) {
   return q;
 }
 
-/** MaxPool or AvgPool of an NHWC x. */
-TF_Output pool_nhwc(Builder& b, const Pool& q, TF_Output x) {
-  return b.op(q.p.max ? "MaxPool" : "AvgPool")
-      .in(x)
-      .attr_ints("ksize", q.ksize)
+/** The window attributes every pooling op of TF takes (NHWC). */
+OpBuilder& window(OpBuilder& op, const Pool& q) {
+  return op.attr_ints("ksize", q.ksize)
       .attr_ints("strides", q.strides)
       .attr("padding", q.padding)
-      .attr("data_format", "NHWC")
-      .out();
+      .attr("data_format", "NHWC");
+}
+
+/** MaxPool or AvgPool of an NHWC x. */
+TF_Output pool_nhwc(Builder& b, const Pool& q, TF_Output x) {
+  OpBuilder op = b.op(q.p.max ? "MaxPool" : "AvgPool");
+  return window(op.in(x), q).out();
 }
 
 TF_Output tr_pool2d(Builder& b, const tptk::Node& n,
@@ -70,24 +73,13 @@ TF_Output tr_pool2d_grad(Builder& b, const tptk::Node& n,
   if (q.p.max) {
     const TF_Output x =
         to_nhwc(b, b.cast(in[0], n.inputs[0]->dtype, acc), first);
-    dx = b.op("MaxPoolGrad")
-             .in(x)
-             .in(pool_nhwc(b, q, x))
-             .in(g)
-             .attr_ints("ksize", q.ksize)
-             .attr_ints("strides", q.strides)
-             .attr("padding", q.padding)
-             .attr("data_format", "NHWC")
-             .out();
+    const TF_Output y = pool_nhwc(b, q, x);
+    OpBuilder op = b.op("MaxPoolGrad");
+    dx = window(op.in(x).in(y).in(g), q).out();
   } else {
-    dx = b.op("AvgPoolGrad")
-             .in(nhwc_shape(b, *n.inputs[0], in[0], first))
-             .in(g)
-             .attr_ints("ksize", q.ksize)
-             .attr_ints("strides", q.strides)
-             .attr("padding", q.padding)
-             .attr("data_format", "NHWC")
-             .out();
+    const TF_Output shape = nhwc_shape(b, *n.inputs[0], in[0], first);
+    OpBuilder op = b.op("AvgPoolGrad");
+    dx = window(op.in(shape).in(g), q).out();
   }
   return b.cast(from_nhwc(b, dx, first), acc, n.dtype);
 }

@@ -64,32 +64,15 @@ TF_Output reduced_count(Builder& b, const tptk::Node& x, TF_Output xv,
 
 /**
  * `value`, available only once Assert(ok, [data]) has passed: an Identity
- * with the Assert as control input (OpBuilder has no control inputs). The
- * Assert is named `what` so that TF's message says what failed.
+ * with the Assert as control input. The Assert is named `what` so that TF's
+ * message says what failed.
  */
 TF_Output guarded(Builder& b, TF_Output value, TF_Output ok, TF_Output data,
                   const std::string& what) {
-  const Api& tf = b.tf();
-  TF_OperationDescription* d =
-      tf.TF_NewOperation(b.graph(), "Assert", b.fresh_name(what).c_str());
-  tf.TF_AddInput(d, ok);
-  tf.TF_AddInputList(d, &data, 1);
-  TF_Operation* check = nullptr;
-  {
-    Status s;
-    check = tf.TF_FinishOperation(d, s.get());
-    s.check(
-        tptk::cat("tensorflow: ", b.where(), ": TensorFlow refused Assert"));
-  }
-  d = tf.TF_NewOperation(b.graph(), "Identity",
-                         b.fresh_name("Identity").c_str());
-  tf.TF_AddInput(d, value);
-  tf.TF_AddControlInput(d, check);
-  Status s;
-  TF_Operation* id = tf.TF_FinishOperation(d, s.get());
-  s.check(
-      tptk::cat("tensorflow: ", b.where(), ": TensorFlow refused Identity"));
-  return {id, 0};
+  const TF_Output items[] = {data};
+  TF_Operation* check =
+      b.op_named("Assert", what).in(ok).in_list(items).finish();
+  return b.op("Identity").in(value).control(check).out();
 }
 
 /** x with a run-time check that each result reduces at least one element
