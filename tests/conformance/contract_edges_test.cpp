@@ -1,9 +1,9 @@
 // Backends that break one edge of the contract each (tests/fixtures/
 // fixture_wrapper.c: the reference backend with one defect): the edges that
-// docs/plugin-abi.md (TP_ABI_16 to TP_ABI_21) and docs/ops.md (TP_OPS_1,
-// TP_OPS_2) decide. The kit's errors group must fail exactly the cases of
-// the broken rule, on the right entry; the reference itself passes them
-// (reference_run_test.cpp runs it whole).
+// docs/plugin-abi.md (TP_ABI_16 to TP_ABI_22) and docs/ops.md (TP_OPS_1,
+// TP_OPS_2) decide. The kit's errors group (lifecycle for TP_ABI_22) must
+// fail exactly the cases of the broken rule, on the right entry; the
+// reference itself passes them (reference_run_test.cpp runs it whole).
 #include <catch2/catch.hpp>
 #include <fixture_paths.hpp>
 #include <string>
@@ -28,17 +28,18 @@ std::string failures_of(const boost::json::object& c) {
 /// (its name cites the rule). Returns the failed cases as JSON text.
 std::string expect_rule_broken(const char* fixture, const std::string& entry,
                                const std::string& rule,
-                               const Environment& env = {}) {
+                               const Environment& env = {},
+                               const std::string& group_name = "errors") {
   TempDir dir;
   const KitRun run =
-      run_kit(fixture, dir, env, {"--group", "errors", "--entry", entry});
+      run_kit(fixture, dir, env, {"--group", group_name, "--entry", entry});
   INFO(run.describe());
   REQUIRE(run.process.exited());
   CHECK(run.process.exit_code == 1);
   CHECK(entries_with(run.report, "failed") == std::vector<std::string>{entry});
   int failed = 0;
   std::string text;
-  for (const auto& c : cases_of(group(run.report, "errors"))) {
+  for (const auto& c : cases_of(group(run.report, group_name))) {
     if (str(c.at("status")) != "failed") continue;
     const std::string name = str(c.at("name"));
     INFO("failed case: " << name << "\n" << failures_of(c));
@@ -131,4 +132,13 @@ TEST_CASE(
       expect_rule_broken(fixtures::kBroadcastNone1, "add", "TP_OPS_1");
   CHECK(text.find("(None,) and (1,) has static shape (1,); expected (None,)") !=
         std::string::npos);
+}
+
+TEST_CASE(
+    "The kit fails a backend that overwrites a result the host still holds "
+    "(TP_ABI_22)",
+    "[conformance][contract]") {
+  const std::string text = expect_rule_broken(
+      fixtures::kOutputOverwritten, "function", "TP_ABI_22", {}, "lifecycle");
+  CHECK(text.find("held while the backend made") != std::string::npos);
 }

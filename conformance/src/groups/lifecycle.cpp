@@ -1,6 +1,7 @@
 // The "lifecycle" group of the conformance kit (docs/conformance.md):
 // thousands of create/release cycles with stable memory, and contexts used
-// from several threads at once (TP_ABI_10, TP_ABI_12).
+// from several threads at once (TP_ABI_10, TP_ABI_12), and results held
+// while the backend computes on (TP_ABI_22).
 //
 // Memory: every cycle makes and releases objects through the host, exactly
 // as an application does (a Tensor's destructor calls tensor_release, a
@@ -18,6 +19,7 @@
 
 #include "kit.hpp"
 #include "lifecycle/eval.hpp"
+#include "lifecycle/held_results.hpp"
 #include "lifecycle/memory_meter.hpp"
 #include "lifecycle/thread_cases.hpp"
 #include "tensorplug/ops.hpp"
@@ -146,4 +148,5 @@ TEST_CASE("create/release cycles keep memory stable; contexts work in threads",
   const tensorplug::Backend& b = kit.backend();
   check_memory(kit, b);
   check_threads(kit, b);
+  check_held_results(kit, b);
 }

@@ -171,7 +171,8 @@ Array Backend::get_value(const Tensor& variable) const {
   inst.check(
       inst.entries().get_value(inst.context(), variable.raw(), &out, &error),
       error, "get_value");
-  return Array::adopt(out);
+  // Read in place (TP_ABI_22); keeps the instance alive until released.
+  return Array::adopt(out, instance_);
 }
 
 void Backend::set_value(const Tensor& variable, const Array& value) const {

@@ -1,6 +1,8 @@
 // Function: running a compiled callable on concrete arrays.
 #include <fmt/format.h>
 
+#include <utility>
+
 #include "load/instance.hpp"
 #include "tensorplug/backend.hpp"
 #include "tensorplug/errors.hpp"
@@ -46,20 +48,34 @@ std::vector<Array> Function::operator()(
   } else if (error.release) {
     error.release(&error);
   }
+  // Every slot is the caller's now: each is freed exactly once, also when a
+  // later slot is empty or refused.
+  auto free_rest = [&] {
+    for (auto*& m : outs) {
+      if (m && m->deleter) m->deleter(m);
+      m = nullptr;
+    }
+  };
   std::vector<Array> result;
   result.reserve(outs.size());
   for (std::size_t i = 0; i < outs.size(); ++i) {
     if (outs[i] == nullptr) {
-      for (std::size_t j = i + 1; j < outs.size(); ++j) {
-        if (outs[j] && outs[j]->deleter) outs[j]->deleter(outs[j]);
-      }
+      free_rest();
       throw PluginError(
           TP_ERROR_INTERNAL,
           fmt::format("Backend `{}`, `function call`: returned TP_OK but "
                       "left output {} empty (rule TP_ABI_11)",
                       h.instance->name, i));
     }
-    result.push_back(Array::adopt(outs[i]));
+    // Read in place (TP_ABI_22): the instance stays alive, and its library
+    // loaded, until the last result's deleter has run.
+    DLManagedTensor* out = std::exchange(outs[i], nullptr);
+    try {
+      result.push_back(Array::adopt(out, h.instance));
+    } catch (...) {  // adopt has freed `out`
+      free_rest();
+      throw;
+    }
   }
   return result;
 }

@@ -49,6 +49,10 @@
  * - Those function pointers (`tp_error.release`, a `DLManagedTensor`'s
  *   `deleter`, `tp_callable.release`) point into the plugin: the host calls
  *   every one of them before it unloads the library.
+ * - A `DLManagedTensor` the plugin hands out is read in place by the host
+ *   until its `deleter` runs, which may happen on any thread and at any time
+ *   before `tp_context_shutdown`; meanwhile nobody writes its memory
+ *   (rule TP_ABI_22, since 0.5).
  *
  * Errors
  * ------
@@ -92,7 +96,7 @@ extern "C" {
  * is still being proven and the minor version must match exactly too
  * (rule TP_ABI_3).
  */
-#define TP_API_VERSION_MINOR 4
+#define TP_API_VERSION_MINOR 5
 
 /** The prefix every exported entry carries. */
 #define TP_ENTRY_PREFIX "tp_"
@@ -326,8 +330,10 @@ typedef struct tp_call_args {
   /**
    * Caller-provided array of `num_outputs` slots (equal to the function's
    * output count). out: each slot receives a `DLManagedTensor` owned by the
-   * caller, who calls its `deleter` exactly once. On failure every slot is
-   * NULL.
+   * caller, who calls its `deleter` exactly once, on any thread, before the
+   * context is shut down; until then the plugin neither writes nor reuses
+   * its memory and the caller only reads it (TP_ABI_22). On failure every
+   * slot is NULL.
    */
   size_t num_outputs;
   DLManagedTensor** outputs;
@@ -497,7 +503,8 @@ typedef tp_status tp_context_init_fn(tp_context* context, tp_error* error);
 typedef void tp_context_shutdown_fn(tp_context* context);
 /** Optional: free one tensor early. NULL is accepted and ignored. */
 typedef void tp_tensor_release_fn(tp_context* context, tp_tensor* tensor);
-/** Optional: the value of a variable. out `*out`: owned by the caller. */
+/** Optional: the value of a variable. out `*out`: owned by the caller
+ * (TP_ABI_22). */
 typedef tp_status tp_get_value_fn(tp_context* context,
                                   const tp_tensor* variable,
                                   DLManagedTensor** out, tp_error* error);

@@ -1,5 +1,6 @@
 #include "buffer_pool.hpp"
 
+#include <atomic>
 #include <cstdlib>
 #include <vector>
 
@@ -30,6 +31,9 @@ std::shared_ptr<std::byte[]> allocate_buffer(std::size_t bytes) {
 std::shared_ptr<std::byte[]> BufferPool::take(std::size_t bytes) {
   for (Entry& e : entries_) {
     if (e.bytes == bytes && e.buffer.use_count() == 1) {
+      // The last other holder may have let go on another thread (a DLPack
+      // deleter, rule TP_ABI_22): order its reads before our writes.
+      std::atomic_thread_fence(std::memory_order_acquire);
       e.last_call = call_;
       return e.buffer;
     }

@@ -183,8 +183,9 @@ void run_call(const Plan& plan, Executor* executor, const tp_call_args& args,
   for (std::size_t slot : plan.output_slots) {
     // An intermediate nobody else holds is handed out without a copy; a
     // variable's value, a constant, a value a variable is about to take or
-    // an output listed twice is copied, since the caller may write into
-    // its tensor.
+    // an output listed twice is copied. (Under TP_ABI_22 the receiver never
+    // writes, so these could be shared too; a receiver of API 0.4 did not
+    // promise that, and sharing them is not measured to matter.)
     const Array& v = *ev.slots[slot];
     const bool sole = &v == &ev.owned[slot] && v.sole_owner();
     outputs.push_back(sole ? share_array(v) : export_array(v));

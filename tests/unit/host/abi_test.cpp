@@ -35,8 +35,9 @@ TEST_CASE("The C11 and C++ views of every ABI struct have the same size",
 }
 
 #if UINTPTR_MAX == 0xffffffffffffffffu
-// Frozen for API 0.4 on LP64: a change here is an ABI change that needs a
-// version bump and a CHANGELOG line (fields are only ever appended).
+// Frozen for API 0.5 (unchanged since 0.4) on LP64: a change here is an ABI
+// change that needs a version bump and a CHANGELOG line (fields are only ever
+// appended).
 static_assert(TP_ERROR_STRUCT_SIZE == 32);
 static_assert(TP_VERSION_STRUCT_SIZE == 16);
 static_assert(TP_NEGOTIATE_ARGS_STRUCT_SIZE == 48);

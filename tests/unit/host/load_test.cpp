@@ -151,11 +151,19 @@ TEST_CASE("A loaded backend stays loaded while any object from it is alive",
   }
   // The Backend object is gone; the function keeps the library mapped.
   CHECK(is_loaded(fixtures::kValid));
-  const auto out = f({Array::of<float>({2}, {1.5f, -2.0f})});
+  auto out = f({Array::of<float>({2}, {1.5f, -2.0f})});
   REQUIRE(out.size() == 1);
   CHECK(out[0].to_vector<float>() == std::vector<float>{1.5f, -2.0f});
   f = Function();
+  // The result is read in place (TP_ABI_22): it keeps the library mapped
+  // until it is gone; a copy of it does not.
+  REQUIRE(out[0].adopted());
+  CHECK(is_loaded(fixtures::kValid));
+  const Array copy = out[0];
+  CHECK_FALSE(copy.adopted());
+  out.clear();
   CHECK_FALSE(is_loaded(fixtures::kValid));
+  CHECK(copy.to_vector<float>() == std::vector<float>{1.5f, -2.0f});
 }
 
 TEST_CASE(
