@@ -2,8 +2,9 @@
 // with the class axis last: one pass per row, straight over the operands
 // (no per-row copies), the same formulas and compute type as the toolkit's
 // kernel (Keras 2.2's: output / sum(output), clipped to [eps, 1 - eps], or
-// log-softmax from logits with the max subtracted). Other layouts, dtypes
-// and sparse targets run the toolkit's kernel.
+// log-softmax from logits with the max subtracted). Other layouts and
+// dtypes run the toolkit's kernel; sparse targets and the binary
+// crossentropy: sparse_binary_xent_kernels.cpp.
 #include <tensorplug/toolkit/dtype.hpp>
 #include <tensorplug/toolkit/kernels.hpp>
 #include <tensorplug/toolkit/node.hpp>
